@@ -1,0 +1,83 @@
+"""The application factory."""
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config
+from app.extensions import babel, csrf, db, migrate, socketio
+
+ROOT = Path(config.__file__).resolve().parent
+
+
+def select_locale() -> str:
+    """German unless the person chose English or their browser prefers it."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL for concurrent readers, FULL sync so an acknowledged card survives a power cut."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def build_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the app; ``test_config`` overrides settings for tests."""
+    app = Flask(
+        "app",
+        instance_path=str(config.INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config.TestingConfig if test_config else config.Config)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.persistent_secret_key(Path(app.instance_path))
+    if not app.config["PUBLIC_URL"]:
+        app.config["PUBLIC_URL"] = f"http://{config.lan_address()}:{app.config['PORT']}"
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+    from app import cli, pages, sockets  # noqa: F401  (registers socket handlers)
+    from app.facilitate import bp as facilitate_bp
+    from app.participant import bp as participant_bp
+
+    app.register_blueprint(participant_bp)
+    app.register_blueprint(facilitate_bp)
+    app.register_blueprint(pages.bp)
+    pages.init_app(app)
+    cli.init_app(app)
+    return app

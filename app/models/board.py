@@ -1,0 +1,65 @@
+"""The cards on a workshop's board and the dots participants put on them."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import utcnow
+
+
+class CardKind(enum.StrEnum):
+    """The two lanes of a board."""
+
+    PROBLEM = "problem"
+    SOLUTION = "solution"
+
+
+class CardStatus(enum.StrEnum):
+    """Whether a card is on the board."""
+
+    VISIBLE = "visible"
+    WITHDRAWN = "withdrawn"
+
+
+class Card(db.Model):
+    """A problem or solution card; its id is a UUID made by the phone that posted it."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    #: The participant who wrote it; None for cards typed in by a facilitator.
+    author_id: Mapped[str | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    #: The problem card this solution answers, if any.
+    answers_id: Mapped[str | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=CardStatus.VISIBLE.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("Participant")
+
+
+class Vote(db.Model):
+    """The dots one participant has put on one card."""
+
+    __table_args__ = (
+        UniqueConstraint("participant_id", "card_id"),
+        CheckConstraint("dots >= 0", name="dots_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    card_id: Mapped[str] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"), index=True)
+    #: How many dots; the vote service keeps it within the workshop's per-card limit.
+    dots: Mapped[int] = mapped_column(default=0)

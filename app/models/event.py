@@ -1,0 +1,95 @@
+"""An event is a workshop week: themed workshops and the stakeholder groups participants pick."""
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import utcnow
+
+
+class Phase(enum.StrEnum):
+    """The phases a workshop moves through, in order."""
+
+    COLLECT = "collect"
+    DISCUSS = "discuss"
+    VOTE = "vote"
+    RESULTS = "results"
+    CLOSED = "closed"
+
+
+class Event(db.Model):
+    """A workshop week of one participation process."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable name from the week file; loading the file again finds the event by it.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshops: Mapped[list["Workshop"]] = relationship(
+        back_populates="event", order_by="Workshop.position", cascade="all, delete-orphan"
+    )
+    stakeholder_groups: Mapped[list["StakeholderGroup"]] = relationship(
+        back_populates="event", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
+    )
+
+
+class StakeholderGroup(db.Model):
+    """A group a participant may say they speak for (civil society, administration, ...)."""
+
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    #: Label per language code, e.g. {"de": "Verwaltung", "en": "Administration"}.
+    labels: Mapped[dict] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="stakeholder_groups")
+
+    def label(self, locale: str) -> str:
+        """Return the label in the given language, German when there is none."""
+        return self.labels.get(locale) or self.labels.get("de") or self.key
+
+
+class Workshop(db.Model):
+    """One themed workshop of the week, with its own board, phase and dot budget."""
+
+    __table_args__ = (UniqueConstraint("event_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    day: Mapped[date | None]
+    starts_at: Mapped[time | None]
+    ends_at: Mapped[time | None]
+    room: Mapped[str] = mapped_column(String(200), default="")
+    #: Names of the facilitators, as printed in the programme.
+    facilitators: Mapped[list] = mapped_column(JSON, default=list)
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.COLLECT.value)
+    phase_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Dots each participant may spend in this workshop.
+    dot_budget: Mapped[int] = mapped_column(default=5)
+    #: Most dots one participant may put on a single card.
+    max_dots_per_card: Mapped[int] = mapped_column(default=3)
+    #: Secret carried by the QR code's join link (256 bits, URL-safe).
+    join_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Six unambiguous characters to type on /join when the QR code cannot be scanned.
+    short_code: Mapped[str] = mapped_column(String(6), unique=True)
+    #: Secret of the facilitator link; whoever opens it runs this workshop.
+    facilitator_token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    event: Mapped[Event] = relationship(back_populates="workshops")
+
+    @property
+    def current_phase(self) -> Phase:
+        """Return the phase as an enum member."""
+        return Phase(self.phase)

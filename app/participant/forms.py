@@ -1,0 +1,69 @@
+"""Forms of the participant's pages; the socket handlers validate with the same classes."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+
+from app.fields import CARD_TEXT_MAX, PlainText, UUIDText, clean_text
+from app.models import CardKind
+
+
+class CodeForm(FlaskForm):
+    """Typing the short code shown on the projector."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Bitte gib den Code ein."))],
+        filters=[clean_text],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Weiter"))
+
+
+class JoinForm(FlaskForm):
+    """The optional name and group a participant joins with."""
+
+    display_name = StringField(
+        _l("Name (freiwillig)"),
+        validators=[Optional(), PlainText(0, 60)],
+        filters=[clean_text],
+        render_kw={"autocomplete": "nickname", "maxlength": 60},
+    )
+    group = SelectField(_l("Ich spreche für (freiwillig)"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Mitmachen"))
+
+
+class CardTextMixin:
+    text = TextAreaField(
+        _l("Text"),
+        validators=[PlainText(1, CARD_TEXT_MAX)],
+        filters=[clean_text],
+        render_kw={"maxlength": CARD_TEXT_MAX, "rows": 3},
+    )
+    answers = HiddenField(_l("Antwort auf"), validators=[Optional(), UUIDText()])
+
+
+class PostCardForm(CardTextMixin, FlaskForm):
+    """A new problem or solution card."""
+
+    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
+    kind = RadioField(
+        _l("Art"),
+        choices=[(CardKind.PROBLEM.value, _l("Problem")), (CardKind.SOLUTION.value, _l("Lösung"))],
+        default=CardKind.PROBLEM.value,
+    )
+    submit = SubmitField(_l("Karte anheften"))
+
+
+class EditCardForm(CardTextMixin, FlaskForm):
+    """New text for one's own card."""
+
+    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
+    submit = SubmitField(_l("Speichern"))
+
+
+class CardRefForm(FlaskForm):
+    """Naming one card: to withdraw it, or to put a dot on it or take one back."""
+
+    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])

@@ -1,0 +1,204 @@
+"""Posting, editing and withdrawing cards, and the board state each screen is built from."""
+
+import hashlib
+import hmac
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Card, CardKind, CardStatus, Membership, Participant, Phase, Vote, Workshop
+from app.models._types import utcnow
+from app.services.errors import ServiceError
+
+#: Phases in which the board takes new cards and authors may change theirs.
+COLLECTING = {Phase.COLLECT}
+
+
+def author_key(secret: str, participant_id: str, workshop_id: int) -> str:
+    """Return a per-workshop pseudonym that lets a phone recognise its own cards.
+
+    Other phones see it too, but it does not link a person's cards across workshops.
+    """
+    msg = f"{participant_id}:{workshop_id}".encode()
+    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()[:16]
+
+
+def require_membership(workshop: Workshop, participant: Participant | None) -> Membership:
+    """Return the participant's membership in the workshop, or refuse."""
+    membership = None
+    if participant is not None:
+        membership = db.session.scalar(
+            select(Membership).filter_by(participant_id=participant.id, workshop_id=workshop.id)
+        )
+    if membership is None:
+        raise ServiceError(_l("Bitte tritt dem Workshop zuerst bei."), "not_member")
+    return membership
+
+
+def _own_card(workshop: Workshop, participant: Participant, card_id: str) -> Card:
+    card = db.session.get(Card, card_id)
+    if card is None or card.workshop_id != workshop.id or card.status != CardStatus.VISIBLE:
+        raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")
+    if card.author_id != participant.id:
+        raise ServiceError(_l("Du kannst nur deine eigenen Karten ändern."), "forbidden")
+    return card
+
+
+def _require_collecting(workshop: Workshop) -> None:
+    if workshop.current_phase not in COLLECTING:
+        raise ServiceError(
+            _l("Karten können nur in der Sammelphase geschrieben oder geändert werden."), "phase"
+        )
+
+
+def _answered_problem(workshop: Workshop, kind: str, answers_id: str | None) -> str | None:
+    if not answers_id:
+        return None
+    if kind != CardKind.SOLUTION:
+        raise ServiceError(_l("Nur eine Lösung kann auf ein Problem antworten."))
+    problem = db.session.get(Card, answers_id)
+    if (
+        problem is None
+        or problem.workshop_id != workshop.id
+        or problem.kind != CardKind.PROBLEM
+        or problem.status != CardStatus.VISIBLE
+    ):
+        raise ServiceError(_l("Das Problem, auf das du antwortest, gibt es nicht (mehr)."))
+    return problem.id
+
+
+def post_card(
+    workshop: Workshop,
+    participant: Participant,
+    *,
+    card_id: str,
+    kind: str,
+    text: str,
+    answers_id: str | None = None,
+) -> tuple[Card, bool]:
+    """Put a new card on the board; sending the same card again returns it unchanged.
+
+    :param card_id: UUID made by the phone, so a resend after a lost reply is recognised.
+    :return: the card and whether it was created now.
+    """
+    existing = db.session.get(Card, card_id)
+    if existing is not None:
+        return _same_card(existing, workshop, participant), False
+    require_membership(workshop, participant)
+    _require_collecting(workshop)
+    card = Card(
+        id=card_id,
+        workshop_id=workshop.id,
+        author_id=participant.id,
+        kind=CardKind(kind).value,
+        text=text,
+        answers_id=_answered_problem(workshop, kind, answers_id),
+    )
+    db.session.add(card)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same card arrived twice at once (two tabs, a resend racing its original).
+        db.session.rollback()
+        existing = db.session.get(Card, card_id)
+        if existing is None:
+            raise
+        return _same_card(existing, workshop, participant), False
+    return card, True
+
+
+def _same_card(existing: Card, workshop: Workshop, participant: Participant) -> Card:
+    if existing.workshop_id != workshop.id or existing.author_id != participant.id:
+        raise ServiceError(_l("Diese Karten-ID ist schon vergeben."), "conflict")
+    return existing
+
+
+def edit_card(
+    workshop: Workshop,
+    participant: Participant,
+    *,
+    card_id: str,
+    text: str,
+    answers_id: str | None = None,
+) -> Card:
+    """Change the text (and the answered problem) of one's own card while collecting."""
+    card = _own_card(workshop, participant, card_id)
+    _require_collecting(workshop)
+    if answers_id == card.id:
+        raise ServiceError(_l("Eine Karte kann nicht auf sich selbst antworten."))
+    card.answers_id = _answered_problem(workshop, card.kind, answers_id)
+    card.text = text
+    card.updated_at = utcnow()
+    db.session.commit()
+    return card
+
+
+def withdraw_card(workshop: Workshop, participant: Participant, *, card_id: str) -> Card:
+    """Take one's own card off the board while collecting; dots on it go back to their owners."""
+    card = _own_card(workshop, participant, card_id)
+    _require_collecting(workshop)
+    refund_votes(card)
+    card.status = CardStatus.WITHDRAWN.value
+    card.updated_at = utcnow()
+    db.session.execute(
+        Card.__table__.update().where(Card.answers_id == card.id).values(answers_id=None)
+    )
+    db.session.commit()
+    return card
+
+
+def refund_votes(card: Card) -> None:
+    """Give the dots on a card back to the people who spent them (caller commits)."""
+    votes = db.session.scalars(select(Vote).filter_by(card_id=card.id)).all()
+    for vote in votes:
+        db.session.execute(
+            Membership.__table__.update()
+            .where(
+                Membership.participant_id == vote.participant_id,
+                Membership.workshop_id == card.workshop_id,
+            )
+            .values(dots_spent=Membership.dots_spent - vote.dots)
+        )
+        db.session.delete(vote)
+
+
+def visible_cards(workshop: Workshop) -> list[Card]:
+    """Return the cards on the board, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Card)
+            .options(joinedload(Card.author))
+            .filter_by(workshop_id=workshop.id, status=CardStatus.VISIBLE.value)
+            .order_by(Card.created_at, Card.id)
+        )
+    )
+
+
+def dot_totals(workshop: Workshop) -> dict[str, int]:
+    """Return the dots per card of the workshop (cards without dots are left out)."""
+    rows = db.session.execute(
+        select(Vote.card_id, func.sum(Vote.dots))
+        .join(Card, Card.id == Vote.card_id)
+        .where(Card.workshop_id == workshop.id, Card.status == CardStatus.VISIBLE.value)
+        .group_by(Vote.card_id)
+    )
+    return {card_id: int(total) for card_id, total in rows if total}
+
+
+def card_payload(card: Card, secret: str) -> dict:
+    """Return what every screen shows of a card."""
+    author = card.author
+    return {
+        "id": card.id,
+        "kind": card.kind,
+        "text": card.text,
+        "answers": card.answers_id,
+        "author_name": author.display_name if author else "",
+        "author_group": author.group_key if author else None,
+        "author_key": author_key(secret, author.id, card.workshop_id) if author else None,
+        "created_at": card.created_at.isoformat(),
+        "edited": card.updated_at > card.created_at,
+    }

@@ -1,0 +1,12 @@
+"""The one exception services raise for a rule a person broke."""
+
+
+class ServiceError(Exception):
+    """A request was refused; nothing was changed. ``message`` is shown to the person."""
+
+    def __init__(self, message, code: str = "invalid"):
+        super().__init__(str(message))
+        #: Lazy translatable text, rendered in the person's language at the entry point.
+        self.message = message
+        #: Machine-readable reason (``not_found``, ``phase``, ``budget``, ...).
+        self.code = code

@@ -1,0 +1,37 @@
+"""Validating Socket.IO payloads with the same WTForms forms the HTTP routes use."""
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from app.services.errors import ServiceError
+
+_SCALARS = (str, int, float)
+
+
+def form_from_payload(form_class, payload):
+    """Return a validated form built from a socket payload, or raise ServiceError.
+
+    Only flat objects of text and numbers are accepted: a list or object where
+    a field expects text is refused instead of being coerced into something.
+    """
+    if not isinstance(payload, dict):
+        raise ServiceError(_l("Ungültige Anfrage."))
+    data = MultiDict()
+    for key, value in payload.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, _SCALARS):
+            raise ServiceError(_l("Ungültige Anfrage."))
+        data[str(key)] = str(value)
+    form = form_class(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        raise ServiceError(first_error(form))
+    return form
+
+
+def first_error(form) -> str:
+    """Return the first validation message of a form, prefixed with the field's label."""
+    for field in form:
+        if field.errors:
+            return f"{field.label.text}: {field.errors[0]}"
+    return str(_l("Ungültige Anfrage."))

@@ -1,0 +1,92 @@
+"""Settings, read from the environment; defaults run one process on a laptop at the venue."""
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("QUERSCHNITT_INSTANCE", BASE_DIR / "instance"))
+
+
+def lan_address() -> str:
+    """Return the address other devices on the venue network can reach this machine at.
+
+    Connecting a UDP socket sends no packet; it only asks the kernel which
+    interface would be used, which is the one the venue Wi-Fi reaches.
+    """
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def persistent_secret_key(instance_dir: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it on first start."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Production defaults: embedded SQLite, one process, gevent."""
+
+    INSTANCE_DIR = INSTANCE_DIR
+    HOST = os.environ.get("HOST", "0.0.0.0")
+    PORT = _int("PORT", 5000)
+    #: Address printed in QR codes and join links; phones must be able to reach it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'querschnitt.db'}"
+    )
+    #: Redis URL for the Socket.IO message queue when several server processes run.
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL") or None
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
+    #: Seconds between coalesced vote tallies sent to projector and facilitators.
+    TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.5"))
+    #: Largest Socket.IO message accepted; a larger one drops that connection.
+    MAX_MESSAGE_BYTES = _int("MAX_MESSAGE_BYTES", 16 * 1024)
+    #: Wrong short codes a client may type per minute before it has to wait.
+    JOIN_CODE_ATTEMPTS_PER_MINUTE = _int("JOIN_CODE_ATTEMPTS_PER_MINUTE", 10)
+    BABEL_DEFAULT_LOCALE = "de"
+    LANGUAGES = ("de", "en")
+    SESSION_COOKIE_NAME = "querschnitt"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Set when the app is served over HTTPS (also behind a TLS-terminating proxy).
+    SESSION_COOKIE_SECURE = os.environ.get("HTTPS", "") == "1"
+    #: Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 60
+    WTF_CSRF_TIME_LIMIT = None
+    #: Loaded into an empty database by `querschnitt run --demo`.
+    DEMO_WEEK = BASE_DIR / "sessions" / "herne-2021.toml"
+    #: Shown on the accessibility statement and privacy page.
+    CONTACT_NAME = os.environ.get("CONTACT_NAME", "")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+
+
+class TestingConfig(Config):
+    """In-memory friendly settings for the test suite."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = None
+    TALLY_INTERVAL = 0
+    WTF_CSRF_ENABLED = False
+    PUBLIC_URL = "http://testserver.local"
