@@ -8,22 +8,31 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+from app import cli, pages
+from app import sockets as _sockets  # noqa: F401  registers the connect handler
 from app.extensions import babel, csrf, db, migrate, socketio
+from app.facilitate import bp as facilitate_bp
+from app.participant import bp as participant_bp
+
+# The socket handlers above are registered on import, before any init_app: an
+# unbound SocketIO keeps them and hands them to every app it is bound to.
 
 ROOT = Path(config.__file__).resolve().parent
 
 
 def select_locale() -> str:
     """German unless the person chose English or their browser prefers it."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 @event.listens_for(Engine, "connect")
@@ -70,10 +79,6 @@ def build_app(test_config: dict | None = None) -> Flask:
         ping_interval=20,
         ping_timeout=20,
     )
-
-    from app import cli, pages, sockets  # noqa: F401  (registers socket handlers)
-    from app.facilitate import bp as facilitate_bp
-    from app.participant import bp as participant_bp
 
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitate_bp)

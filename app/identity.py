@@ -7,7 +7,7 @@ from app.models import Participant, Workshop
 
 
 def current_participant(event_id: int) -> Participant | None:
-    """Return the participant this phone is in the given event, if it has joined one of its workshops."""
+    """Return the participant this phone is in the event, if it joined one of its workshops."""
     participant_id = session.get("participants", {}).get(str(event_id))
     if not isinstance(participant_id, str):
         return None

@@ -52,9 +52,7 @@ def card_withdrawn(card: Card) -> None:
 
 def phase_changed(workshop: Workshop) -> None:
     """Tell every screen the new phase; each then asks for the state it needs."""
-    socketio.emit(
-        "phase_changed", {"phase": workshop.phase}, to=workshop_room(workshop.id)
-    )
+    socketio.emit("phase_changed", {"phase": workshop.phase}, to=workshop_room(workshop.id))
 
 
 def dots_changed(participant_id: str, workshop_id: int, state: dict, skip_sid=None) -> None:

@@ -126,8 +126,8 @@ class Phone:
 
 
 class Bench:
-    def __init__(self, args, base):
-        self.args, self.base = args, base
+    def __init__(self, args, base, server_pid):
+        self.args, self.base, self.server_pid = args, base, server_pid
         self.received = {}    # card id -> {phone idx: receive time}
         self.phase_seen = {}  # phase -> {phone idx: receive time}
         self.lines = [f"clients: {args.clients}"]
@@ -135,6 +135,11 @@ class Bench:
     def report(self, line):
         print(line, flush=True)
         self.lines.append(line)
+
+    def cpu(self):
+        """CPU seconds used so far by the server process and by this client."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return proc_figures(self.server_pid)[2], usage.ru_utime + usage.ru_stime
 
     async def wait_for(self, done, timeout):
         deadline = now() + timeout
@@ -264,9 +269,11 @@ class Bench:
             tallies.clear()
             burst = [(p, c) for p in phones
                      for c in random.sample(card_ids, min(args.votes_per_client, len(card_ids)))]
+            cpu0 = self.cpu()
             t0 = now()
             await asyncio.gather(*(vote(p, c) for p, c in burst))
             wall = now() - t0
+            cpu_server, cpu_client = (b - a for a, b in zip(cpu0, self.cpu()))
             await asyncio.sleep(1.5)  # let the coalesced tally reach the projector
             totals = (await projector.call("sync", {}, timeout=30))["board"]["totals"] or {}
             for key, count in refused.items():
@@ -278,6 +285,8 @@ class Bench:
                 f"ack first {ms(min(acks, default=float('nan')))}, p50 {ms(pct(acks, 50))}, "
                 f"p95 {ms(pct(acks, 95))}, "
                 f"refused {sum(refused.values())}, no ack {len(failed)} (of {len(burst)} sent)")
+            self.report(f"CPU during the vote burst: server {cpu_server:.1f} s, "
+                        f"bench client {cpu_client:.1f} s (wall {wall:.1f} s)")
             self.report(f"dots on the server afterwards: {sum(totals.values())}; "
                         f"tally messages to the projector during burst + 1.5 s: {len(tallies)}")
         finally:
@@ -336,7 +345,7 @@ def main():
         proc, env, base = start_server(args.port or free_port(), instance)
         code, title, link = first_workshop(env)
         print(f"server pid {proc.pid} at {base}; workshop {code} {title}")
-        bench = Bench(args, base)
+        bench = Bench(args, base, proc.pid)
         asyncio.run(bench.run(code, link))
         hwm, rss, cpu = proc_figures(proc.pid)
         bench.report(f"server: peak RSS {hwm:.0f} MB (now {rss:.0f} MB), CPU {cpu:.1f} s")

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 
 from app.models import Phase
 
@@ -18,5 +19,7 @@ PHASE_LABELS = {
 class PhaseForm(FlaskForm):
     """Switching the workshop's phase."""
 
-    phase = SelectField(_l("Phase"), choices=[(p.value, label) for p, label in PHASE_LABELS.items()])
+    phase = SelectField(
+        _l("Phase"), choices=[SelectChoice(p.value, label) for p, label in PHASE_LABELS.items()]
+    )
     submit = SubmitField(_l("Phase wechseln"))

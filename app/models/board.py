@@ -43,7 +43,8 @@ class Card(db.Model):
     )
     status: Mapped[str] = mapped_column(String(16), default=CardStatus.VISIBLE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the author last changed the text; None while it is as first posted.
+    edited_at: Mapped[datetime | None]
 
     author = relationship("Participant")
 

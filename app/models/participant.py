@@ -31,9 +31,7 @@ class Membership(db.Model):
     __table_args__ = (UniqueConstraint("participant_id", "workshop_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[str] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE")
-    )
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from app.fields import CARD_TEXT_MAX, PlainText, UUIDText, clean_text
@@ -50,7 +51,10 @@ class PostCardForm(CardTextMixin, FlaskForm):
     id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
     kind = RadioField(
         _l("Art"),
-        choices=[(CardKind.PROBLEM.value, _l("Problem")), (CardKind.SOLUTION.value, _l("Lösung"))],
+        choices=[
+            SelectChoice(CardKind.PROBLEM.value, _l("Problem")),
+            SelectChoice(CardKind.SOLUTION.value, _l("Lösung")),
+        ],
         default=CardKind.PROBLEM.value,
     )
     submit = SubmitField(_l("Karte anheften"))

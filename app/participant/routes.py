@@ -1,8 +1,9 @@
-"""The participant's pages: joining by code or QR link, and the board (usable without JavaScript)."""
+"""The participant's pages: joining by code or QR link, and the board (works without JavaScript)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from app import realtime
 from app.identity import current_participant, remember_participant
@@ -54,8 +55,8 @@ def _join_form(workshop: Workshop, participant) -> JoinForm:
         group=participant.group_key or "" if participant else "",
     )
     locale = str(get_locale())
-    form.group.choices = [("", _("keine Angabe"))] + [
-        (group.key, group.label(locale)) for group in workshop.event.stakeholder_groups
+    form.group.choices = [SelectChoice("", _("keine Angabe"))] + [
+        SelectChoice(group.key, group.label(locale)) for group in workshop.event.stakeholder_groups
     ]
     return form
 
@@ -174,9 +175,7 @@ def edit_card(code):
             answers_id=form.answers.data or None,
         )
 
-    return _board_action(
-        code, EditCardForm, action, lambda w, p, card: realtime.card_edited(card)
-    )
+    return _board_action(code, EditCardForm, action, lambda w, p, card: realtime.card_edited(card))
 
 
 @bp.post("/w/<code>/cards/withdraw")

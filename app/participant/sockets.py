@@ -1,4 +1,4 @@
-"""Participants' commands over Socket.IO; each validates with the HTTP form and calls one service."""
+"""Participants' socket commands; each validates with the HTTP form and calls one service."""
 
 from flask import current_app, request
 

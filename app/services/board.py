@@ -130,8 +130,9 @@ def edit_card(
     if answers_id == card.id:
         raise ServiceError(_l("Eine Karte kann nicht auf sich selbst antworten."))
     card.answers_id = _answered_problem(workshop, card.kind, answers_id)
-    card.text = text
-    card.updated_at = utcnow()
+    if text != card.text:
+        card.text = text
+        card.edited_at = utcnow()
     db.session.commit()
     return card
 
@@ -142,7 +143,6 @@ def withdraw_card(workshop: Workshop, participant: Participant, *, card_id: str)
     _require_collecting(workshop)
     refund_votes(card)
     card.status = CardStatus.WITHDRAWN.value
-    card.updated_at = utcnow()
     db.session.execute(
         Card.__table__.update().where(Card.answers_id == card.id).values(answers_id=None)
     )
@@ -200,5 +200,5 @@ def card_payload(card: Card, secret: str) -> dict:
         "author_group": author.group_key if author else None,
         "author_key": author_key(secret, author.id, card.workshop_id) if author else None,
         "created_at": card.created_at.isoformat(),
-        "edited": card.updated_at > card.created_at,
+        "edited": card.edited_at is not None,
     }

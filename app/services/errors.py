@@ -5,8 +5,11 @@ class ServiceError(Exception):
     """A request was refused; nothing was changed. ``message`` is shown to the person."""
 
     def __init__(self, message, code: str = "invalid"):
-        super().__init__(str(message))
+        super().__init__(message)
         #: Lazy translatable text, rendered in the person's language at the entry point.
         self.message = message
         #: Machine-readable reason (``not_found``, ``phase``, ``budget``, ...).
         self.code = code
+
+    def __str__(self) -> str:
+        return str(self.message)

@@ -71,9 +71,7 @@ def _ensure_membership(workshop: Workshop, participant: Participant) -> Membersh
                 db.session.add(membership)
         except IntegrityError:
             membership = db.session.scalar(
-                select(Membership).filter_by(
-                    participant_id=participant.id, workshop_id=workshop.id
-                )
+                select(Membership).filter_by(participant_id=participant.id, workshop_id=workshop.id)
             )
     return membership
 

@@ -44,7 +44,9 @@ def dot_state(workshop: Workshop, participant: Participant) -> DotState:
 
 def _votable_card(workshop: Workshop, card_id: str) -> Card:
     if workshop.current_phase != Phase.VOTE:
-        raise ServiceError(_l("Punkte können nur in der Abstimmungsphase vergeben werden."), "phase")
+        raise ServiceError(
+            _l("Punkte können nur in der Abstimmungsphase vergeben werden."), "phase"
+        )
     card = db.session.get(Card, card_id)
     if card is None or card.workshop_id != workshop.id or card.status != CardStatus.VISIBLE:
         raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")

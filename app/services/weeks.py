@@ -149,7 +149,9 @@ def parse_week(path: Path) -> dict:
                 "slug": slug,
                 "position": i,
                 "title": _text(path, item, "title", where),
-                "description": _text(path, item, "description", where, required=False, max_len=5000),
+                "description": _text(
+                    path, item, "description", where, required=False, max_len=5000
+                ),
                 "day": _date(path, item, "date", where),
                 "starts_at": _time(path, item, "start", where),
                 "ends_at": _time(path, item, "end", where),
@@ -179,7 +181,7 @@ def _assign(model, values: dict) -> bool:
 
 
 def load_week(path: Path) -> LoadResult:
-    """Create or update the event a week file describes; loading the same file again changes nothing.
+    """Create or update the event of a week file; loading the same file again changes nothing.
 
     Workshops are found again by their slug, so their join links, codes,
     boards and phases survive an edited file.

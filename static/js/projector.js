@@ -11,6 +11,7 @@ function setConnection(which) {
   const el = document.getElementById('connection');
   el.dataset.state = which;
   el.textContent = which === 'online' ? '' : t('offline');
+  el.hidden = which === 'online';
 }
 
 socket.on('connect', async () => {

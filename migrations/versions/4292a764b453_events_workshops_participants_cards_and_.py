@@ -1,8 +1,8 @@
 """events, workshops, participants, cards and votes
 
-Revision ID: 44b9f6355c6a
+Revision ID: 4292a764b453
 Revises: 
-Create Date: 2026-11-24 22:47:25.285244
+Create Date: 2026-11-24 22:49:49.203002
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '44b9f6355c6a'
+revision = '4292a764b453'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),
     sa.UniqueConstraint('slug', name=op.f('uq_event_slug'))
     )
@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('display_name', sa.String(length=60), nullable=False),
     sa.Column('group_key', sa.String(length=40), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_participant_event_id_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant'))
     )
@@ -62,7 +62,7 @@ def upgrade():
     sa.Column('room', sa.String(length=200), nullable=False),
     sa.Column('facilitators', sa.JSON(), nullable=False),
     sa.Column('phase', sa.String(length=16), nullable=False),
-    sa.Column('phase_changed_at', sa.DateTime(), nullable=False),
+    sa.Column('phase_changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('dot_budget', sa.Integer(), nullable=False),
     sa.Column('max_dots_per_card', sa.Integer(), nullable=False),
     sa.Column('join_token', sa.String(length=64), nullable=False),
@@ -83,8 +83,8 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('answers_id', sa.String(length=36), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['answers_id'], ['card.id'], name=op.f('fk_card_answers_id_card'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['author_id'], ['participant.id'], name=op.f('fk_card_author_id_participant'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_card_workshop_id_workshop'), ondelete='CASCADE'),
@@ -100,7 +100,7 @@ def upgrade():
     sa.Column('participant_id', sa.String(length=36), nullable=False),
     sa.Column('workshop_id', sa.Integer(), nullable=False),
     sa.Column('dots_spent', sa.Integer(), nullable=False),
-    sa.Column('joined_at', sa.DateTime(), nullable=False),
+    sa.Column('joined_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_membership_participant_id_participant'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_membership_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_membership')),

@@ -1,0 +1,175 @@
+"""Fixtures: an app on a fresh database with a small week loaded, clients, and an actions helper."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db, socketio
+from app.models import Workshop
+
+WEEK = """
+[event]
+slug = "testwoche"
+title = "Testwoche"
+
+[[stakeholder_groups]]
+key = "verwaltung"
+label = "Verwaltung"
+label_en = "Administration"
+
+[[stakeholder_groups]]
+key = "zivilgesellschaft"
+label = "Zivilgesellschaft"
+
+[[workshops]]
+slug = "vielfalt"
+title = "Vielfalt"
+date = 2021-10-04
+start = "09:00"
+end = "16:00"
+dot_budget = 5
+max_dots_per_card = 3
+
+[[workshops]]
+slug = "antisemitismus"
+title = "Antisemitismus"
+dot_budget = 3
+max_dots_per_card = 2
+"""
+
+
+def database_urls() -> list:
+    """SQLite always; PostgreSQL where it runs (and under CI=true it must)."""
+    return [
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ]
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database, or skip (fail under CI) when it is not reachable."""
+    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg
+
+        psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3).close()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI but not reachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
+    return url
+
+
+@pytest.fixture
+def week_file(tmp_path) -> Path:
+    path = tmp_path / "week.toml"
+    path.write_text(WEEK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request, tmp_path):
+    if request.param == "postgresql":
+        return postgres_url()
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app(database_url, week_file, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from app.services.weeks import load_week
+
+        load_week(week_file)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Actions:
+    """What a person does, in a few lines: join a workshop, open a socket, become facilitator."""
+
+    def __init__(self, app):
+        self.app = app
+        self._sockets = []
+
+    def workshop(self, slug="vielfalt") -> Workshop:
+        with self.app.app_context():
+            workshop = db.session.scalar(db.select(Workshop).filter_by(slug=slug))
+            db.session.expunge(workshop)
+            return workshop
+
+    def phone(self):
+        """A new phone: its own cookie jar."""
+        return self.app.test_client()
+
+    def join(self, phone, slug="vielfalt", name="", group=""):
+        """Join by the QR link, as a phone does; return the response."""
+        workshop = self.workshop(slug)
+        return phone.post(
+            f"/j/{workshop.join_token}", data={"display_name": name, "group": group}
+        )
+
+    def facilitator(self, slug="vielfalt"):
+        """A laptop that opened the facilitator link."""
+        laptop = self.app.test_client()
+        laptop.get(f"/f/{self.workshop(slug).facilitator_token}")
+        return laptop
+
+    def socket(self, phone, slug="vielfalt", role="participant"):
+        """Open a Socket.IO test connection for a phone or laptop."""
+        sio = socketio.test_client(
+            self.app,
+            flask_test_client=phone,
+            auth={"workshop": self.workshop(slug).short_code, "role": role},
+        )
+        self._sockets.append(sio)
+        return sio
+
+    def set_phase(self, phase, slug="vielfalt"):
+        from app.services.phases import set_phase
+
+        with self.app.app_context():
+            workshop = db.session.scalar(db.select(Workshop).filter_by(slug=slug))
+            set_phase(workshop, phase)
+
+    def close(self):
+        for sio in self._sockets:
+            if sio.is_connected():
+                sio.disconnect()
+
+
+@pytest.fixture
+def actions(app):
+    helper = Actions(app)
+    yield helper
+    helper.close()
+
+
+def events(sio, name):
+    """The payloads of the events of that name the client received since the last call."""
+    return [e["args"][0] for e in sio.get_received() if e["name"] == name]
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

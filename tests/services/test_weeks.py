@@ -1,0 +1,105 @@
+"""Loading a workshop week from a file."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Event, Workshop
+from app.services.tokens import SHORT_CODE_ALPHABET
+from app.services.weeks import WeekFileError, load_week
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_week_loads_the_herne_themes(app):
+    with app.app_context():
+        result = load_week(ROOT / "sessions" / "herne-2021.toml")
+        titles = [w.title for w in result.event.workshops]
+        assert titles[0] == "Sexuelle und geschlechtliche Vielfalt"
+        assert "Rassismus gegen Sinti*zze und Rom*nja" in titles
+        assert titles[-1] == "Abschlusstreffen"
+        assert len(titles) == 7
+        assert all(w.description for w in result.event.workshops)
+        labels = [g.label("de") for g in result.event.stakeholder_groups]
+        assert "Stadtverwaltung" in labels
+
+
+def test_loading_twice_changes_nothing(app, week_file):
+    with app.app_context():
+        before = {w.slug: (w.join_token, w.short_code, w.facilitator_token) for w in
+                  db.session.scalars(select(Workshop))}
+        result = load_week(week_file)
+        assert (result.created, result.updated) == (0, 0)
+        after = {w.slug: (w.join_token, w.short_code, w.facilitator_token) for w in
+                 db.session.scalars(select(Workshop))}
+        assert after == before
+        assert db.session.scalar(select(func.count(Event.id))) == 1
+
+
+def test_edited_file_updates_workshops_and_keeps_their_links(app, week_file):
+    with app.app_context():
+        token = db.session.scalar(select(Workshop.join_token).filter_by(slug="vielfalt"))
+        week_file.write_text(week_file.read_text().replace('title = "Vielfalt"', 'title = "Vielfalt!"'))
+        result = load_week(week_file)
+        assert result.updated == 1
+        workshop = db.session.scalar(select(Workshop).filter_by(slug="vielfalt"))
+        assert workshop.title == "Vielfalt!"
+        assert workshop.join_token == token
+
+
+def test_tokens_are_long_and_codes_unambiguous(app):
+    with app.app_context():
+        for workshop in db.session.scalars(select(Workshop)):
+            assert len(workshop.join_token) >= 43  # 256 bits in URL-safe base64
+            assert len(workshop.short_code) == 6
+            assert set(workshop.short_code) <= set(SHORT_CODE_ALPHABET)
+            assert not set("01OIL") & set(workshop.short_code)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (lambda s: s.replace('title = "Testwoche"\n', ""), "event.title", "fehlt"),
+        (lambda s: s.replace("dot_budget = 5", 'dot_budget = "viele"'), "workshops[0].dot_budget",
+         "ganze Zahl"),
+        (lambda s: s.replace('start = "09:00"', 'start = "9 Uhr"'), "workshops[0].start", "Uhrzeit"),
+        (lambda s: s.replace('slug = "antisemitismus"', 'slug = "vielfalt"'), "workshops[1].slug",
+         "doppelt"),
+        (lambda s: s.replace("max_dots_per_card = 3", "max_dots_per_card = 9"),
+         "workshops[0].max_dots_per_card", "dot_budget"),
+        (lambda s: s + "\n[[workshops]]\ntitle = 'ohne slug'\n", "workshops[2].slug", "fehlt"),
+        (lambda s: s.replace("[event]", "[event\n"), "kein gültiges TOML", ""),
+    ],
+)
+def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
+    app, tmp_path, week_file, change, field, problem
+):
+    bad = tmp_path / "kaputt.toml"
+    bad.write_text(change(week_file.read_text().replace("testwoche", "andere")), encoding="utf-8")
+    with app.app_context():
+        with pytest.raises(WeekFileError) as info:
+            load_week(bad)
+        message = str(info.value)
+        assert str(bad) in message
+        assert field in message
+        assert problem in message
+        assert db.session.scalar(select(Event).filter_by(slug="andere")) is None
+
+
+def test_load_week_command(runner, week_file, tmp_path):
+    result = runner.invoke(args=["load-week", str(week_file)])
+    assert result.exit_code == 0, result.output
+    assert "0 neu" in result.output
+    missing = runner.invoke(args=["load-week", str(tmp_path / "fehlt.toml")])
+    assert missing.exit_code != 0
+    assert "fehlt.toml" in missing.output
+
+
+def test_facilitator_links_command_prints_a_link_per_workshop(runner, actions):
+    result = runner.invoke(args=["facilitator-links"])
+    assert result.exit_code == 0
+    workshop = actions.workshop()
+    assert f"/f/{workshop.facilitator_token}" in result.output
+    assert workshop.short_code in result.output
