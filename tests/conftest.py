@@ -124,9 +124,7 @@ class Actions:
     def join(self, phone, slug="vielfalt", name="", group=""):
         """Join by the QR link, as a phone does; return the response."""
         workshop = self.workshop(slug)
-        return phone.post(
-            f"/j/{workshop.join_token}", data={"display_name": name, "group": group}
-        )
+        return phone.post(f"/j/{workshop.join_token}", data={"display_name": name, "group": group})
 
     def facilitator(self, slug="vielfalt"):
         """A laptop that opened the facilitator link."""

@@ -28,12 +28,16 @@ def test_demo_week_loads_the_herne_themes(app):
 
 def test_loading_twice_changes_nothing(app, week_file):
     with app.app_context():
-        before = {w.slug: (w.join_token, w.short_code, w.facilitator_token) for w in
-                  db.session.scalars(select(Workshop))}
+        before = {
+            w.slug: (w.join_token, w.short_code, w.facilitator_token)
+            for w in db.session.scalars(select(Workshop))
+        }
         result = load_week(week_file)
         assert (result.created, result.updated) == (0, 0)
-        after = {w.slug: (w.join_token, w.short_code, w.facilitator_token) for w in
-                 db.session.scalars(select(Workshop))}
+        after = {
+            w.slug: (w.join_token, w.short_code, w.facilitator_token)
+            for w in db.session.scalars(select(Workshop))
+        }
         assert after == before
         assert db.session.scalar(select(func.count(Event.id))) == 1
 
@@ -41,7 +45,9 @@ def test_loading_twice_changes_nothing(app, week_file):
 def test_edited_file_updates_workshops_and_keeps_their_links(app, week_file):
     with app.app_context():
         token = db.session.scalar(select(Workshop.join_token).filter_by(slug="vielfalt"))
-        week_file.write_text(week_file.read_text().replace('title = "Vielfalt"', 'title = "Vielfalt!"'))
+        week_file.write_text(
+            week_file.read_text().replace('title = "Vielfalt"', 'title = "Vielfalt!"')
+        )
         result = load_week(week_file)
         assert result.updated == 1
         workshop = db.session.scalar(select(Workshop).filter_by(slug="vielfalt"))
@@ -62,13 +68,26 @@ def test_tokens_are_long_and_codes_unambiguous(app):
     ("change", "field", "problem"),
     [
         (lambda s: s.replace('title = "Testwoche"\n', ""), "event.title", "fehlt"),
-        (lambda s: s.replace("dot_budget = 5", 'dot_budget = "viele"'), "workshops[0].dot_budget",
-         "ganze Zahl"),
-        (lambda s: s.replace('start = "09:00"', 'start = "9 Uhr"'), "workshops[0].start", "Uhrzeit"),
-        (lambda s: s.replace('slug = "antisemitismus"', 'slug = "vielfalt"'), "workshops[1].slug",
-         "doppelt"),
-        (lambda s: s.replace("max_dots_per_card = 3", "max_dots_per_card = 9"),
-         "workshops[0].max_dots_per_card", "dot_budget"),
+        (
+            lambda s: s.replace("dot_budget = 5", 'dot_budget = "viele"'),
+            "workshops[0].dot_budget",
+            "ganze Zahl",
+        ),
+        (
+            lambda s: s.replace('start = "09:00"', 'start = "9 Uhr"'),
+            "workshops[0].start",
+            "Uhrzeit",
+        ),
+        (
+            lambda s: s.replace('slug = "antisemitismus"', 'slug = "vielfalt"'),
+            "workshops[1].slug",
+            "doppelt",
+        ),
+        (
+            lambda s: s.replace("max_dots_per_card = 3", "max_dots_per_card = 9"),
+            "workshops[0].max_dots_per_card",
+            "dot_budget",
+        ),
         (lambda s: s + "\n[[workshops]]\ntitle = 'ohne slug'\n", "workshops[2].slug", "fehlt"),
         (lambda s: s.replace("[event]", "[event\n"), "kein gültiges TOML", ""),
     ],

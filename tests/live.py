@@ -1,0 +1,141 @@
+"""The app as a real server process on a free local port, as phones and browsers meet it."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """``querschnitt run --demo`` in a fresh instance folder; stopped with ``stop()``."""
+
+    def __init__(self, instance: Path, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "QUERSCHNITT_INSTANCE": str(instance),
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "PUBLIC_URL": self.url,
+            "SECRET_KEY": "live-test-secret",
+            "TALLY_INTERVAL": "0.2",
+            **(env or {}),
+        }
+        self.log = instance / "server.log"
+        instance.mkdir(parents=True, exist_ok=True)
+        self.process = None
+
+    def start(self) -> "LiveServer":
+        self._log_file = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app", "run", "--demo"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    pass
+            except OSError:
+                time.sleep(0.1)
+                continue
+            with requests.get(self.url + "/join", timeout=5) as response:
+                response.raise_for_status()
+            return self
+        raise RuntimeError(f"server did not start: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port and database (a server restart at the venue)."""
+        self.stop()
+        self.start()
+
+    def facilitator_links(self) -> dict[str, str]:
+        """Return {short code: facilitator link} for the demo week's workshops."""
+        output = subprocess.run(
+            [sys.executable, "-m", "app", "facilitator-links"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return dict(re.findall(r"^(\w{6}) .*\n\s+(\S+)$", output, re.MULTILINE))
+
+    def errors_in_log(self) -> list[str]:
+        return [line for line in self.log.read_text().splitlines() if "Traceback" in line]
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    if not match:
+        raise AssertionError("no CSRF token in the page")
+    return match.group(1)
+
+
+class Phone:
+    """A phone's HTTP side: its own cookies, joining like a person does."""
+
+    def __init__(self, server: LiveServer):
+        self.server = server
+        self.http = requests.Session()
+
+    def join_by_code(self, code: str, name: str = "", group: str = "") -> requests.Response:
+        page = self.http.get(self.server.url + "/join")
+        found = self.http.post(
+            self.server.url + "/join", data={"code": code, "csrf_token": csrf_from(page.text)}
+        )
+        return self._join_form(found, name, group)
+
+    def join_by_link(self, link: str, name: str = "", group: str = "") -> requests.Response:
+        return self._join_form(self.http.get(link), name, group)
+
+    def _join_form(self, page, name, group):
+        return self.http.post(
+            page.url,
+            data={"display_name": name, "group": group, "csrf_token": csrf_from(page.text)},
+        )
+
+    @property
+    def cookie(self) -> str:
+        return f"querschnitt={self.http.cookies.get('querschnitt')}"
+
+    def facilitate(self, link: str) -> str:
+        """Open a facilitator link; return the console URL."""
+        return self.http.get(link).url
+
+    def set_phase(self, code: str, phase: str) -> None:
+        console = self.server.url + f"/w/{code}/facilitate"
+        page = self.http.get(console)
+        response = self.http.post(
+            console, data={"phase": phase, "csrf_token": csrf_from(page.text)}
+        )
+        response.raise_for_status()

@@ -1,0 +1,97 @@
+"""A real server for the whole module, and real Socket.IO clients over WebSocket."""
+
+import threading
+
+import pytest
+import socketio
+
+from tests.live import LiveServer, Phone
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    live = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield live
+    live.stop()
+    assert live.errors_in_log() == [], live.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def workshops(server):
+    """Short codes of the demo week's workshops, each test takes its own."""
+    return list(server.facilitator_links())
+
+
+class Screen:
+    """A real Socket.IO client that records the events it receives."""
+
+    def __init__(self, server, cookie: str, code: str, role="participant"):
+        self.received: list[tuple[str, dict]] = []
+        self.arrived = threading.Condition()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._record)
+        self.server = server
+        self.cookie = cookie
+        self.code = code
+        self.role = role
+
+    def _record(self, event, data=None):
+        with self.arrived:
+            self.received.append((event, data))
+            self.arrived.notify_all()
+
+    def connect(self):
+        self.client.connect(
+            self.server.url,
+            headers={"Cookie": self.cookie},
+            auth={"workshop": self.code, "role": self.role},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        return self
+
+    def call(self, event, data=None):
+        return self.client.call(event, data if data is not None else {}, timeout=15)
+
+    def wait_for(self, event, count=1, timeout=10):
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.events(event)) >= count, timeout=timeout)
+        return self.events(event)
+
+    def events(self, event):
+        return [data for name, data in self.received if name == event]
+
+    def close(self):
+        """Disconnect without waiting out websocket-client's 3 s close handshake."""
+        ws = getattr(self.client.eio, "ws", None)
+        if ws is not None:
+            ws.shutdown()
+        if self.client.connected:
+            self.client.eio.disconnect(abort=True)
+
+
+@pytest.fixture
+def screens():
+    opened = []
+
+    def open_screen(*args, **kwargs):
+        screen = Screen(*args, **kwargs)
+        opened.append(screen)
+        return screen
+
+    yield open_screen
+    for screen in opened:
+        screen.close()
+
+
+@pytest.fixture
+def phone(server):
+    made = []
+
+    def new_phone():
+        made.append(Phone(server))
+        return made[-1]
+
+    yield new_phone
+    for person in made:
+        person.http.close()
