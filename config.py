@@ -60,6 +60,10 @@ class Config:
     TALLY_INTERVAL = float(os.environ.get("TALLY_INTERVAL", "0.5"))
     #: Largest Socket.IO message accepted; a larger one drops that connection.
     MAX_MESSAGE_BYTES = _int("MAX_MESSAGE_BYTES", 16 * 1024)
+    #: Socket events one connection may send per second on average, and in a burst;
+    #: beyond that a command is refused with "too many requests" and does nothing.
+    SOCKET_EVENTS_PER_SECOND = float(os.environ.get("SOCKET_EVENTS_PER_SECOND", "10"))
+    SOCKET_EVENT_BURST = _int("SOCKET_EVENT_BURST", 30)
     #: Wrong short codes a client may type per minute before it has to wait.
     JOIN_CODE_ATTEMPTS_PER_MINUTE = _int("JOIN_CODE_ATTEMPTS_PER_MINUTE", 10)
     BABEL_DEFAULT_LOCALE = "de"

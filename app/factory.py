@@ -73,6 +73,9 @@ def build_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     socketio.init_app(
         app,
+        # One socket's commands run one after another, in the order sent; a
+        # burst from many sockets then interleaves with their acknowledgements.
+        async_handlers=False,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],

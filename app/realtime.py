@@ -55,11 +55,11 @@ def phase_changed(workshop: Workshop) -> None:
     socketio.emit("phase_changed", {"phase": workshop.phase}, to=workshop_room(workshop.id))
 
 
-def dots_changed(participant_id: str, workshop_id: int, state: dict, skip_sid=None) -> None:
-    """Show a participant's other tabs their dots, and schedule the totals for the staff."""
+def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=None) -> None:
+    """Show a participant's other tabs the dot they gave or took, and schedule the totals."""
     socketio.emit(
         "dots_changed",
-        state,
+        change,
         to=participant_room(participant_id, workshop_id),
         skip_sid=skip_sid,
     )

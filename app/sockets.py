@@ -8,7 +8,7 @@ events, so nothing here relies on them.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, request
@@ -51,7 +51,7 @@ class Connection:
     workshop_id: int
     participant_id: str | None
     staff: bool
-    bucket: TokenBucket = field(default_factory=lambda: TokenBucket(rate=10, burst=30))
+    bucket: TokenBucket
 
 
 #: Open sockets of this process by sid; a socket lives in exactly one process.
@@ -76,7 +76,13 @@ def on_connect(auth=None):
         if participant is None or not is_member(workshop, participant):
             raise ConnectionRefusedError("not joined")
         participant_id = participant.id
-    connections[request.sid] = Connection(workshop.id, participant_id, staff)
+    config = current_app.config
+    connections[request.sid] = Connection(
+        workshop.id,
+        participant_id,
+        staff,
+        TokenBucket(config["SOCKET_EVENTS_PER_SECOND"], config["SOCKET_EVENT_BURST"]),
+    )
     join_room(realtime.workshop_room(workshop.id))
     if staff:
         join_room(realtime.staff_room(workshop.id))
@@ -100,6 +106,11 @@ def command(event: str, *, role: str = "participant"):
     def decorate(fn):
         @wraps(fn)
         def handler(*args):
+            # Let every other socket with a command waiting take its turn first:
+            # under gevent a burst of commands would otherwise all run before
+            # any acknowledgement is written, so every phone waits for the
+            # whole burst instead of for its own place in it.
+            socketio.sleep(0)
             conn = connections.get(request.sid)
             if conn is None:
                 return _refusal(_("Keine Verbindung zum Workshop."), "not_connected")

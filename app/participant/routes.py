@@ -196,7 +196,7 @@ def cast_vote(code):
         code,
         CardRefForm,
         lambda w, p, form: voting.cast_vote(w, p, card_id=form.id.data),
-        lambda w, p, state: realtime.dots_changed(p.id, w.id, state.as_payload()),
+        lambda w, p, change: realtime.dots_changed(p.id, w.id, change.as_payload()),
     )
 
 
@@ -207,5 +207,5 @@ def take_back_vote(code):
         code,
         CardRefForm,
         lambda w, p, form: voting.take_back_vote(w, p, card_id=form.id.data),
-        lambda w, p, state: realtime.dots_changed(p.id, w.id, state.as_payload()),
+        lambda w, p, change: realtime.dots_changed(p.id, w.id, change.as_payload()),
     )

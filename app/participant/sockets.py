@@ -58,15 +58,15 @@ def withdraw_card(conn, workshop, participant, payload):
 def cast_vote(conn, workshop, participant, payload):
     """Put a dot on a card."""
     form = form_from_payload(CardRefForm, payload)
-    state = voting.cast_vote(workshop, participant, card_id=form.id.data).as_payload()
-    realtime.dots_changed(participant.id, workshop.id, state, skip_sid=request.sid)
-    return state
+    change = voting.cast_vote(workshop, participant, card_id=form.id.data).as_payload()
+    realtime.dots_changed(participant.id, workshop.id, change, skip_sid=request.sid)
+    return change
 
 
 @command("take_back_vote")
 def take_back_vote(conn, workshop, participant, payload):
     """Take a dot back from a card."""
     form = form_from_payload(CardRefForm, payload)
-    state = voting.take_back_vote(workshop, participant, card_id=form.id.data).as_payload()
-    realtime.dots_changed(participant.id, workshop.id, state, skip_sid=request.sid)
-    return state
+    change = voting.take_back_vote(workshop, participant, card_id=form.id.data).as_payload()
+    realtime.dots_changed(participant.id, workshop.id, change, skip_sid=request.sid)
+    return change

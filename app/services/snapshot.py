@@ -2,7 +2,7 @@
 
 from app.models import Participant, Phase, Workshop
 from app.services.board import author_key, card_payload, dot_totals, visible_cards
-from app.services.voting import dot_state
+from app.services.voting import my_votes
 
 #: Phases in which everyone sees the dot totals.
 RESULTS_SHOWN = {Phase.RESULTS, Phase.CLOSED}
@@ -40,6 +40,6 @@ def board_snapshot(
     if participant is not None:
         snapshot["me"] = {
             "author_key": author_key(secret, participant.id, workshop.id),
-            **dot_state(workshop, participant).as_payload(),
+            **my_votes(workshop, participant),
         }
     return snapshot

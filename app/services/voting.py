@@ -12,20 +12,21 @@ from app.services.errors import ServiceError
 
 
 @dataclass(frozen=True)
-class DotState:
-    """What a participant's screens show of their own dots."""
+class DotChange:
+    """The result of one dot given or taken back: what the participant's screens update."""
 
-    #: Dots per card this participant has given.
-    votes: dict[str, int]
+    card_id: str
+    #: This participant's dots on the card now.
+    dots: int
     dots_left: int
 
     def as_payload(self) -> dict:
-        """Return the state as sent to the participant's screens."""
-        return {"votes": self.votes, "dots_left": self.dots_left}
+        """Return the change as sent to the participant's screens."""
+        return {"card": self.card_id, "dots": self.dots, "dots_left": self.dots_left}
 
 
-def dot_state(workshop: Workshop, participant: Participant) -> DotState:
-    """Return the participant's dots in the workshop."""
+def my_votes(workshop: Workshop, participant: Participant) -> dict:
+    """Return the participant's dots per card and the dots they have left."""
     membership = require_membership(workshop, participant)
     rows = db.session.execute(
         select(Vote.card_id, Vote.dots)
@@ -36,10 +37,10 @@ def dot_state(workshop: Workshop, participant: Participant) -> DotState:
             Vote.dots > 0,
         )
     )
-    return DotState(
-        votes={card_id: dots for card_id, dots in rows},
-        dots_left=max(workshop.dot_budget - membership.dots_spent, 0),
-    )
+    return {
+        "votes": {card_id: dots for card_id, dots in rows},
+        "dots_left": max(workshop.dot_budget - membership.dots_spent, 0),
+    }
 
 
 def _votable_card(workshop: Workshop, card_id: str) -> Card:
@@ -53,72 +54,86 @@ def _votable_card(workshop: Workshop, card_id: str) -> Card:
     return card
 
 
-def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotState:
+def _refuse(workshop: Workshop, participant: Participant, message, code: str):
+    """Roll back, then explain: not a member at all, or the given reason."""
+    db.session.rollback()
+    require_membership(workshop, participant)
+    raise ServiceError(message, code)
+
+
+def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotChange:
     """Put one dot on a card.
 
-    Both limits are conditional UPDATEs, so two tabs voting at the same moment
-    cannot overspend: the database re-checks the condition on the locked row.
+    Both limits are conditional UPDATEs: the database re-checks the condition
+    on the row it locks, so two tabs voting at the same moment cannot
+    overspend. The membership row is always locked first.
     """
     card = _votable_card(workshop, card_id)
-    membership = require_membership(workshop, participant)
+    budget, per_card = workshop.dot_budget, workshop.max_dots_per_card
     spent = db.session.execute(
         update(Membership)
-        .where(Membership.id == membership.id, Membership.dots_spent < workshop.dot_budget)
-        .values(dots_spent=Membership.dots_spent + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:
-        db.session.rollback()
-        raise ServiceError(_l("Du hast alle deine Punkte vergeben."), "budget")
-    placed = db.session.execute(
-        update(Vote)
         .where(
-            Vote.participant_id == participant.id,
-            Vote.card_id == card.id,
-            Vote.dots < workshop.max_dots_per_card,
+            Membership.participant_id == participant.id,
+            Membership.workshop_id == workshop.id,
+            Membership.dots_spent < budget,
         )
-        .values(dots=Vote.dots + 1)
+        .values(dots_spent=Membership.dots_spent + 1)
+        .returning(Membership.dots_spent)
         .execution_options(synchronize_session=False)
-    )
-    if placed.rowcount != 1:
+    ).scalar_one_or_none()
+    if spent is None:
+        _refuse(workshop, participant, _l("Du hast alle deine Punkte vergeben."), "budget")
+    dots = db.session.execute(
+        update(Vote)
+        .where(Vote.participant_id == participant.id, Vote.card_id == card.id, Vote.dots < per_card)
+        .values(dots=Vote.dots + 1)
+        .returning(Vote.dots)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if dots is None:
         already = db.session.scalar(
             select(Vote.id).filter_by(participant_id=participant.id, card_id=card.id)
         )
         if already is not None:
-            db.session.rollback()
-            raise ServiceError(
-                _l(
-                    "Auf eine Karte passen höchstens %(n)s Punkte.",
-                    n=workshop.max_dots_per_card,
-                ),
+            _refuse(
+                workshop,
+                participant,
+                _l("Auf eine Karte passen höchstens %(n)s Punkte.", n=per_card),
                 "card_limit",
             )
-        # The membership row is locked by the UPDATE above, so no other tab of
-        # this participant can insert the same vote row concurrently.
+        # No other tab of this participant can insert the same row meanwhile:
+        # the membership row stays locked by the UPDATE above until commit.
         db.session.add(Vote(participant_id=participant.id, card_id=card.id, dots=1))
+        dots = 1
     db.session.commit()
-    return dot_state(workshop, participant)
+    return DotChange(card.id, dots, budget - spent)
 
 
-def take_back_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotState:
+def take_back_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotChange:
     """Take one dot back from a card."""
     card = _votable_card(workshop, card_id)
-    membership = require_membership(workshop, participant)
-    # Membership first, as in cast_vote, so concurrent tabs lock rows in one order.
-    refunded = db.session.execute(
+    budget = workshop.dot_budget
+    spent = db.session.execute(
         update(Membership)
-        .where(Membership.id == membership.id, Membership.dots_spent > 0)
+        .where(
+            Membership.participant_id == participant.id,
+            Membership.workshop_id == workshop.id,
+            Membership.dots_spent > 0,
+        )
         .values(dots_spent=Membership.dots_spent - 1)
+        .returning(Membership.dots_spent)
         .execution_options(synchronize_session=False)
-    )
-    removed = db.session.execute(
-        update(Vote)
-        .where(Vote.participant_id == participant.id, Vote.card_id == card.id, Vote.dots > 0)
-        .values(dots=Vote.dots - 1)
-        .execution_options(synchronize_session=False)
-    )
-    if refunded.rowcount != 1 or removed.rowcount != 1:
-        db.session.rollback()
-        raise ServiceError(_l("Auf dieser Karte hast du keinen Punkt."), "no_dot")
+    ).scalar_one_or_none()
+    dots = None
+    if spent is not None:
+        dots = db.session.execute(
+            update(Vote)
+            .where(Vote.participant_id == participant.id, Vote.card_id == card.id, Vote.dots > 0)
+            .values(dots=Vote.dots - 1)
+            .returning(Vote.dots)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+    if dots is None:
+        _refuse(workshop, participant, _l("Auf dieser Karte hast du keinen Punkt."), "no_dot")
     db.session.commit()
-    return dot_state(workshop, participant)
+    return DotChange(card.id, dots, budget - spent)

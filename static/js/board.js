@@ -84,11 +84,18 @@ socket.on('phase_changed', async () => {
   await resync();
   announce(t(`phase_${state.workshop.phase}`));
 });
-socket.on('dots_changed', (dots) => {
-  if (!state.me) return;
-  Object.assign(state.me, dots);
+socket.on('dots_changed', (change) => {
+  applyDots(change);
   render();
 });
+
+/** Take in one dot given or taken back (from this tab's reply or another tab's news). */
+function applyDots({ card, dots, dots_left: left }) {
+  if (!state.me) return;
+  state.me.votes = { ...state.me.votes, [card]: dots };
+  if (!dots) delete state.me.votes[card];
+  state.me.dots_left = left;
+}
 socket.on('tally', ({ totals }) => {
   if (state.totals !== null) {
     state.totals = totals;
@@ -239,8 +246,7 @@ async function vote(command, id) {
     announce(reply.error);
     return;
   }
-  state.me.votes = reply.votes;
-  state.me.dots_left = reply.dots_left;
+  applyDots(reply);
   render();
   showVoteMessage('');
   announce(t(command === 'cast_vote' ? 'dot_given' : 'dot_taken', { n: reply.dots_left }));

@@ -43,8 +43,9 @@ def _vote(app, workshop_id, participant_id, card_id, take_back=False):
 
 def test_dots_until_the_budget_is_spent(app):
     workshop_id, voter, cards = _setup(app)
-    states = [_vote(app, workshop_id, voter, cards[i % 3]) for i in range(5)]
-    assert [s.dots_left for s in states] == [4, 3, 2, 1, 0]
+    changes = [_vote(app, workshop_id, voter, cards[i % 3]) for i in range(5)]
+    assert [c.dots_left for c in changes] == [4, 3, 2, 1, 0]
+    assert [c.dots for c in changes] == [1, 1, 1, 2, 2]
     with pytest.raises(ServiceError) as info:
         _vote(app, workshop_id, voter, cards[2])
     assert info.value.code == "budget"
@@ -64,9 +65,8 @@ def test_at_most_n_dots_on_one_card(app):
 def test_taking_a_dot_back_frees_it(app):
     workshop_id, voter, cards = _setup(app)
     _vote(app, workshop_id, voter, cards[0])
-    state = _vote(app, workshop_id, voter, cards[0], take_back=True)
-    assert state.dots_left == 5
-    assert state.votes == {}
+    change = _vote(app, workshop_id, voter, cards[0], take_back=True)
+    assert (change.card_id, change.dots, change.dots_left) == (cards[0], 0, 5)
     with pytest.raises(ServiceError) as info:
         _vote(app, workshop_id, voter, cards[0], take_back=True)
     assert info.value.code == "no_dot"

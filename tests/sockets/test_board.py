@@ -155,8 +155,9 @@ def test_votes_go_to_my_tabs_and_totals_only_to_staff_until_results(room, action
     for sio in (ayse, bernd, projector, second_tab):
         sio.get_received()
     reply = _ack(bernd, "cast_vote", {"id": card["id"]})
-    assert reply == {"ok": True, "votes": {card["id"]: 1}, "dots_left": 4}
-    assert events(second_tab, "dots_changed") == [{"votes": {card["id"]: 1}, "dots_left": 4}]
+    assert reply == {"ok": True, "card": card["id"], "dots": 1, "dots_left": 4}
+    assert events(second_tab, "dots_changed") == [{"card": card["id"], "dots": 1, "dots_left": 4}]
+    assert _ack(second_tab, "sync", {})["board"]["me"]["votes"] == {card["id"]: 1}
     assert events(ayse, "dots_changed") == []
     assert events(ayse, "tally") == []
     assert events(projector, "tally") == [{"totals": {card["id"]: 1}}]
