@@ -1,0 +1,48 @@
+# Two commands on a fresh machine:
+#   make run    install and serve the app with the demo week loaded (SQLite in instance/)
+#   make test   install and run the whole test suite (what .ci/run calls)
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test chromium translations lint
+
+run: install
+	$(BIN)/querschnitt run --demo
+
+test: install-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+# The browser tests drive Debian's Chromium; nothing is downloaded at test time.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; \
+	  fi; }
+
+# After changing texts: extract, merge into the catalogs, translate, compile.
+translations: install-test
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update --quiet -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile --quiet -d app/translations
+
+lint: install-test
+	$(BIN)/ruff check .
