@@ -25,10 +25,15 @@ let flushing = false;
 
 // ---- connection -----------------------------------------------------------
 
+// The status line is a live region: it changes only when there is news, not on
+// every reconnect attempt, so a screen reader is not talked over.
 function setConnection(which) {
   const el = document.getElementById('connection');
+  let text = t(which);
+  const waiting = outbox.entries().filter((e) => e.event === 'post_card').length;
+  if (which !== 'online' && waiting) text = `${text} ${t('pending_count', { n: waiting })}`;
   el.dataset.state = which;
-  el.textContent = t(which);
+  if (el.textContent !== text) el.textContent = text;
 }
 
 socket.on('connect', async () => {
@@ -42,7 +47,9 @@ socket.on('connect_error', (err) => {
   // The server refused us (the phone left the workshop): the page will ask to join again.
   if (!socket.active && err && err.message === 'not joined') window.location.reload();
 });
-socket.io.on('reconnect_attempt', () => setConnection('reconnecting'));
+socket.io.on('reconnect_attempt', () => {
+  if (document.getElementById('connection').dataset.state !== 'offline') setConnection('reconnecting');
+});
 
 async function resync() {
   try {
@@ -345,10 +352,11 @@ function buildCard(card, context) {
   }
   if (phase === 'vote' && state.me && !card.pending) {
     const label = truncate(card.text, 60);
+    const full = myDots >= state.workshop.max_dots_per_card;
     li.append(h('div', { class: 'card-vote' },
-      h('p', { class: 'my-dots' }, t('my_dots', { n: myDots }), ' ', h('span', { class: 'dots', 'aria-hidden': 'true' }, '●'.repeat(myDots))),
+      h('p', { class: 'my-dots' }, t(full ? 'my_dots_full' : 'my_dots', { n: myDots }), ' ', h('span', { class: 'dots', 'aria-hidden': 'true' }, '●'.repeat(myDots))),
       commandForm('cast_vote', 'votes', card.id,
-        h('button', { class: 'button', type: 'submit', 'aria-label': t('vote_label', { text: label }), dataset: { focus: `vote:${card.id}` }, disabled: state.me.dots_left < 1 }, `+ ${t('vote')}`)),
+        h('button', { class: 'button', type: 'submit', 'aria-label': t('vote_label', { text: label }), dataset: { focus: `vote:${card.id}` }, disabled: state.me.dots_left < 1 || full }, `+ ${t('vote')}`)),
       myDots ? commandForm('take_back_vote', 'votes/take-back', card.id,
         h('button', { class: 'button', type: 'submit', 'aria-label': t('unvote_label', { text: label }), dataset: { focus: `unvote:${card.id}` } }, `− ${t('unvote')}`)) : null));
   }
@@ -405,11 +413,14 @@ function render() {
   const dotsLeft = document.getElementById('dots-left');
   dotsLeft.hidden = phase !== 'vote' || !state.me;
   if (state.me) {
-    dotsLeft.textContent = t('dots_left', { n: state.me.dots_left, budget: state.workshop.dot_budget });
+    dotsLeft.textContent = state.me.dots_left > 0
+      ? t('dots_left', { n: state.me.dots_left, budget: state.workshop.dot_budget })
+      : t('dots_none', { budget: state.workshop.dot_budget });
   }
-  const waiting = outbox.entries().filter((e) => e.event === 'post_card').length;
-  const pendingNote = document.getElementById('connection');
-  if (waiting && !socket.connected) pendingNote.textContent = `${t('offline')} ${t('pending_count', { n: waiting })}`;
+  if (!socket.connected) {
+    const shown = document.getElementById('connection').dataset.state;
+    setConnection(shown === 'offline' ? 'offline' : 'reconnecting');
+  }
 
   const cards = visibleCards();
   const problems = new Map(cards.filter((c) => c.kind === 'problem').map((c) => [c.id, c]));
@@ -440,14 +451,29 @@ function render() {
   }
   updateAnswerChoices(problems);
   if (focusKey && (!document.activeElement || document.activeElement === body || document.activeElement.dataset.focus !== focusKey)) {
-    const target = document.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`);
-    if (target) target.focus();
+    focusFirst(focusKey);
+  }
+}
+
+// Where focus goes when the control that had it is gone or disabled: a dot's
+// other button on the same card, else the card's lane.
+const FOCUS_FALLBACK = { vote: ['unvote'], unvote: ['vote'], answer: [], edit: [], withdraw: [] };
+
+function focusFirst(key) {
+  const [kind, id] = key.split(/:(.*)/s);
+  const keys = [key, ...(FOCUS_FALLBACK[kind] || []).map((other) => `${other}:${id}`)];
+  for (const candidate of keys) {
+    const target = document.querySelector(`[data-focus="${CSS.escape(candidate)}"]`);
+    if (target && !target.disabled) {
+      target.focus();
+      return;
+    }
   }
 }
 
 function reuseOrBuild(list, card, context) {
   const signature = JSON.stringify([
-    card, isMine(card), state.me && state.me.votes[card.id], state.me && state.me.dots_left > 0,
+    card, isMine(card), state.me && state.me.votes[card.id], state.me && state.me.dots_left > 0, state.workshop.max_dots_per_card,
     state.totals && resultsShown() ? state.totals[card.id] || 0 : null, context.phase, state.editing === card.id,
     card.answers && context.problems.has(card.answers) ? context.problems.get(card.answers).text : null,
     (context.solutionsOf.get(card.id) || []).map((s) => s.text),
@@ -477,4 +503,7 @@ function updateAnswerChoices(problems) {
 
 updateKind();
 updateCounter();
+// Show the board the server rendered, with the cards still waiting in this
+// phone's outbox, before the socket connects (or when it cannot).
+if (body.dataset.board) applySnapshot(JSON.parse(body.dataset.board));
 window.addEventListener('online', () => { if (!socket.connected) socket.connect(); });

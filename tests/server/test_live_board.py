@@ -158,3 +158,26 @@ def test_an_oversize_message_drops_only_that_connection(server, workshops, phone
         flooder.client.call("post_card", _card(text="x" * 200_000), timeout=3)
     assert not flooder.client.connected
     assert bystander.call("post_card", _card())["ok"]
+
+
+def test_a_flooding_socket_is_throttled_and_the_others_carry_on(server, workshops, phone, screens):
+    import time
+
+    code = workshops[1]
+    p1, p2 = phone(), phone()
+    p1.join_by_code(code)
+    p2.join_by_code(code)
+    flooder = screens(server, p1.cookie, code).connect()
+    bystander = screens(server, p2.cookie, code).connect()
+    replies = []
+    for _ in range(300):
+        flooder.client.emit("sync", {}, callback=replies.append)
+    card = _card(text="Trotzdem angekommen")
+    assert bystander.call("post_card", card)["ok"]
+    deadline = time.monotonic() + 20
+    while len(replies) < 300 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    codes = [r.get("code") for r in replies]
+    assert codes.count("throttled") >= 250
+    assert all(r["ok"] for r in replies if r.get("code") != "throttled")
+    assert flooder.client.connected
