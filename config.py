@@ -37,6 +37,14 @@ def persistent_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -50,8 +58,8 @@ class Config:
     #: Address printed in QR codes and join links; phones must be able to reach it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/") or None
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'querschnitt.db'}"
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'querschnitt.db'}")
     )
     #: Redis URL for the Socket.IO message queue when several server processes run.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL") or None
