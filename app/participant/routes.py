@@ -68,6 +68,9 @@ def join(token):
     if workshop is None:
         abort(404)
     participant = current_participant(workshop.event_id)
+    if request.method == "GET" and participant and joining.is_member(workshop, participant):
+        # Scanning the code again, or a bookmark: straight back to the board.
+        return redirect(url_for("participant.board_page", code=workshop.short_code))
     form = _join_form(workshop, participant)
     if form.validate_on_submit():
         try:

@@ -132,3 +132,12 @@ def test_forms_need_a_csrf_token(week_file, tmp_path):
         f"/j/{token}", data={"display_name": "x", "group": "", "csrf_token": csrf_token(page)}
     )
     assert accepted.status_code == 302
+
+
+def test_scanning_the_code_again_goes_straight_back_to_the_board(actions):
+    phone = actions.phone()
+    actions.join(phone, name="Ayşe")
+    workshop = actions.workshop()
+    again = phone.get(f"/j/{workshop.join_token}")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith(f"/w/{workshop.short_code}")
