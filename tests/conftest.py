@@ -49,18 +49,41 @@ def database_urls() -> list:
     ]
 
 
-def postgres_url() -> str:
-    """The PostgreSQL test database, or skip (fail under CI) when it is not reachable."""
-    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+def require_service(name: str, url: str, check) -> str:
+    """Return the URL if ``check(url)`` reaches the service; skip otherwise, fail under CI=true."""
     try:
+        check(url)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is required under CI but not reachable at {url}: {exc}")
+        pytest.skip(f"{name} not reachable at {url}: {exc}")
+    return url
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database of the scale path."""
+
+    def check(url):
         import psycopg
 
         psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3).close()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI but not reachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
-    return url
+
+    default = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    return require_service("PostgreSQL", os.environ.get("TEST_POSTGRES_URL", default), check)
+
+
+def redis_url() -> str:
+    """The Redis of the scale path's message queue."""
+
+    def check(url):
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+
+    default = "redis://127.0.0.1:6379/0"
+    return require_service("Redis", os.environ.get("TEST_REDIS_URL", default), check)
 
 
 @pytest.fixture

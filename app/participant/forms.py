@@ -35,7 +35,10 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Mitmachen"))
 
 
-class CardTextMixin:
+class CardFieldsMixin:
+    """The fields a card is written with: its id (made by the phone), text and answered problem."""
+
+    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
     text = TextAreaField(
         _l("Text"),
         validators=[PlainText(1, CARD_TEXT_MAX)],
@@ -44,11 +47,18 @@ class CardTextMixin:
     )
     answers = HiddenField(_l("Antwort auf"), validators=[Optional(), UUIDText()])
 
+    def card_values(self) -> dict:
+        """The validated fields as the board service takes them."""
+        values = {"card_id": self.id.data, "text": self.text.data}
+        values["answers_id"] = self.answers.data or None
+        if hasattr(self, "kind"):
+            values["kind"] = self.kind.data
+        return values
 
-class PostCardForm(CardTextMixin, FlaskForm):
+
+class PostCardForm(CardFieldsMixin, FlaskForm):
     """A new problem or solution card."""
 
-    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
     kind = RadioField(
         _l("Art"),
         choices=[
@@ -60,10 +70,9 @@ class PostCardForm(CardTextMixin, FlaskForm):
     submit = SubmitField(_l("Karte anheften"))
 
 
-class EditCardForm(CardTextMixin, FlaskForm):
+class EditCardForm(CardFieldsMixin, FlaskForm):
     """New text for one's own card."""
 
-    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
     submit = SubmitField(_l("Speichern"))
 
 

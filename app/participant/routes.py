@@ -147,14 +147,7 @@ def post_card(code):
     """Post a card from the form (phones without JavaScript)."""
 
     def action(workshop, participant, form):
-        return board.post_card(
-            workshop,
-            participant,
-            card_id=form.id.data,
-            kind=form.kind.data,
-            text=form.text.data,
-            answers_id=form.answers.data or None,
-        )
+        return board.post_card(workshop, participant, **form.card_values())
 
     def announce(workshop, participant, result):
         card, created = result
@@ -168,17 +161,12 @@ def post_card(code):
 @bp.post("/w/<code>/cards/edit")
 def edit_card(code):
     """Change one's own card from the form."""
-
-    def action(workshop, participant, form):
-        return board.edit_card(
-            workshop,
-            participant,
-            card_id=form.id.data,
-            text=form.text.data,
-            answers_id=form.answers.data or None,
-        )
-
-    return _board_action(code, EditCardForm, action, lambda w, p, card: realtime.card_edited(card))
+    return _board_action(
+        code,
+        EditCardForm,
+        lambda w, p, form: board.edit_card(w, p, **form.card_values()),
+        lambda w, p, card: realtime.card_edited(card),
+    )
 
 
 @bp.post("/w/<code>/cards/withdraw")

@@ -17,14 +17,7 @@ def _card(card) -> dict:
 def post_card(conn, workshop, participant, payload):
     """Post a card; a resend of the same id is acknowledged without a second card."""
     form = form_from_payload(PostCardForm, payload)
-    card, created = board.post_card(
-        workshop,
-        participant,
-        card_id=form.id.data,
-        kind=form.kind.data,
-        text=form.text.data,
-        answers_id=form.answers.data or None,
-    )
+    card, created = board.post_card(workshop, participant, **form.card_values())
     if created:
         realtime.card_posted(card)
     return _card(card)
@@ -34,13 +27,7 @@ def post_card(conn, workshop, participant, payload):
 def edit_card(conn, workshop, participant, payload):
     """Change the text of one's own card."""
     form = form_from_payload(EditCardForm, payload)
-    card = board.edit_card(
-        workshop,
-        participant,
-        card_id=form.id.data,
-        text=form.text.data,
-        answers_id=form.answers.data or None,
-    )
+    card = board.edit_card(workshop, participant, **form.card_values())
     realtime.card_edited(card)
     return _card(card)
 

@@ -1,27 +1,13 @@
 """The scale path: two server processes on one PostgreSQL, joined by a Redis message queue."""
 
-import os
 import uuid
 
 import pytest
 
-from tests.conftest import postgres_url
+from tests.conftest import postgres_url, redis_url
 from tests.live import LiveServer, Phone
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
-
-
-def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is required under CI but not reachable: {exc}")
-        pytest.skip(f"Redis not reachable at {url}: {exc}")
-    return url
 
 
 @pytest.fixture
