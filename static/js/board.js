@@ -322,10 +322,11 @@ function buildCard(card, context) {
   const { phase, problems, solutionsOf } = context;
   const mine = isMine(card);
   const myDots = state.me ? state.me.votes[card.id] || 0 : 0;
-  const meta = [card.author_name || t('anonymous')];
-  if (card.author_group) meta.push(groups[card.author_group] || card.author_group);
+  // A card still waiting to be sent has no author from the server yet: "anonym"
+  // would tell its writer the wrong thing.
+  const meta = card.pending ? [t('pending')] : [card.author_name || t('anonymous')];
+  if (card.author_group && !card.pending) meta.push(groups[card.author_group] || card.author_group);
   if (card.edited) meta.push(t('edited'));
-  if (card.pending) meta.push(t('pending'));
   const li = h('li', {
     class: `card card-${card.kind}${mine ? ' card-mine' : ''}${card.pending ? ' card-pending' : ''}`,
     id: `card-${card.id}`,
@@ -409,7 +410,11 @@ function render() {
     phaseText.dataset.phase = phase;
     phaseText.textContent = t(`phase_${phase}`);
   }
-  document.getElementById('compose').hidden = phase !== 'collect';
+  const composeBox = document.getElementById('compose');
+  const typing = composeBox.contains(document.activeElement);
+  composeBox.hidden = phase !== 'collect';
+  // The form someone was typing in went away with the phase: tell them where they are.
+  if (typing && composeBox.hidden) phaseText.focus();
   const dotsLeft = document.getElementById('dots-left');
   dotsLeft.hidden = phase !== 'vote' || !state.me;
   if (state.me) {

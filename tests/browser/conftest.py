@@ -6,7 +6,6 @@ does any cookie besides the session cookie.
 """
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,7 +37,8 @@ PROJECTOR = {"viewport": {"width": 1366, "height": 800}}
 # Runs before the page's own scripts and is not subject to the page's CSP.
 WATCH_SCRIPT = """
 document.addEventListener('securitypolicyviolation', (e) => {
-  const text = `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${e.sourceFile}:${e.lineNumber}`;
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  const text = `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} in ${where}`;
   (window.__cspViolations = window.__cspViolations || []).push(text);
   if (window.__reportCspViolation) window.__reportCspViolation(text);
 });
@@ -201,7 +201,8 @@ class Screens:
 def screens(browser, server, request):
     """Open phones and laptops; after the test, fail on anything the guard saw."""
     guard = Guard(origin=f"127.0.0.1:{server.port}")
-    opened = Screens(browser, server, guard, re.sub(r"\W+", "-", request.node.name))
+    module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    opened = Screens(browser, server, guard, module)
     yield opened
     problems = opened.close() + guard.problems()
     assert problems == [], "\n".join(problems)
