@@ -7,6 +7,7 @@ validates and calls one service) and turns a refusal into ``{"ok": False,
 events, so nothing here relies on them.
 """
 
+import contextvars
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -106,11 +107,6 @@ def command(event: str, *, role: str = "participant"):
     def decorate(fn):
         @wraps(fn)
         def handler(*args):
-            # Let every other socket with a command waiting take its turn first:
-            # under gevent a burst of commands would otherwise all run before
-            # any acknowledgement is written, so every phone waits for the
-            # whole burst instead of for its own place in it.
-            socketio.sleep(0)
             conn = connections.get(request.sid)
             if conn is None:
                 return _refusal(_("Keine Verbindung zum Workshop."), "not_connected")
@@ -120,28 +116,74 @@ def command(event: str, *, role: str = "participant"):
                 return _refusal(_("Das dürfen nur Moderierende."), "forbidden")
             if role == "participant" and conn.participant_id is None:
                 return _refusal(_("Bitte tritt dem Workshop zuerst bei."), "not_member")
-            workshop = db.session.get(Workshop, conn.workshop_id)
-            participant = (
-                db.session.get(Participant, conn.participant_id) if conn.participant_id else None
-            )
-            if workshop is None or (conn.participant_id and participant is None):
-                return _refusal(_("Diesen Workshop gibt es nicht mehr."), "not_found")
             payload = args[0] if len(args) == 1 else None
-            try:
-                reply = fn(conn, workshop, participant, payload) or {}
-            except ServiceError as exc:
-                db.session.rollback()
-                return _refusal(str(exc.message), exc.code)
-            except Exception:
-                db.session.rollback()
-                current_app.logger.exception("socket command %s failed", event)
-                return _refusal(_("Interner Fehler – bitte noch einmal versuchen."), "error")
-            return {"ok": True, **reply}
+            return commands.run(lambda: _execute(fn, event, conn, payload))
 
         socketio.on_event(event, handler)
         return handler
 
     return decorate
+
+
+def _execute(fn, event: str, conn: Connection, payload) -> dict:
+    """Load the connection's workshop and person, run the command, turn refusals into replies."""
+    workshop = db.session.get(Workshop, conn.workshop_id)
+    participant = db.session.get(Participant, conn.participant_id) if conn.participant_id else None
+    if workshop is None or (conn.participant_id and participant is None):
+        return _refusal(_("Diesen Workshop gibt es nicht mehr."), "not_found")
+    try:
+        reply = fn(conn, workshop, participant, payload) or {}
+    except ServiceError as exc:
+        db.session.rollback()
+        return _refusal(str(exc.message), exc.code)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("socket command %s failed", event)
+        return _refusal(_("Interner Fehler – bitte noch einmal versuchen."), "error")
+    return {"ok": True, **reply}
+
+
+class CommandQueue:
+    """Runs the commands of all sockets one at a time, each acknowledged before the next runs.
+
+    Under gevent a command never yields while it works, so in a burst every
+    waiting command would run before any acknowledgement is written and every
+    phone would wait for the whole burst. A single worker that yields after
+    each command lets the writer of that acknowledgement go first; with
+    SQLite it also means writes never wait for each other's locks.
+    """
+
+    def __init__(self):
+        self._jobs = None
+
+    def run(self, job):
+        """Run ``job`` (in this request's context) and return its result."""
+        if current_app.config["SOCKETIO_ASYNC_MODE"] != "gevent":
+            return job()
+        import gevent
+        from gevent.event import AsyncResult
+        from gevent.queue import Queue
+
+        if self._jobs is None:
+            self._jobs = Queue()
+            gevent.spawn(self._work)
+        result = AsyncResult()
+        self._jobs.put((contextvars.copy_context(), job, result))
+        return result.get()
+
+    def _work(self):
+        import gevent
+
+        while True:
+            context, job, result = self._jobs.get()
+            try:
+                result.set(context.run(job))
+            except BaseException as exc:  # handed to the waiting socket, which raises it
+                result.set_exception(exc)
+            gevent.sleep(0)
+
+
+commands = CommandQueue()
 
 
 def _refusal(message: str, code: str) -> dict:
