@@ -1,6 +1,6 @@
 // The participant's live board: cards appear as they are posted, survive a lost
 // connection, and the board is replaced by the server's state on every reconnect.
-import { Outbox, announce, connect, h, send, t, truncate, uuid4 } from './common.js';
+import { Outbox, announce, connect, h, send, t, tn, truncate, uuid4 } from './common.js';
 
 const body = document.body;
 const code = body.dataset.code;
@@ -31,7 +31,7 @@ function setConnection(which) {
   const el = document.getElementById('connection');
   let text = t(which);
   const waiting = outbox.entries().filter((e) => e.event === 'post_card').length;
-  if (which !== 'online' && waiting) text = `${text} ${t('pending_count', { n: waiting })}`;
+  if (which !== 'online' && waiting) text = `${text} ${tn('pending_count', waiting)}`;
   el.dataset.state = which;
   if (el.textContent !== text) el.textContent = text;
 }
@@ -349,7 +349,7 @@ function buildCard(card, context) {
       h('ul', {}, solutions.map((s) => h('li', {}, truncate(s.text, 120))))));
   }
   if (state.totals && (resultsShown())) {
-    li.append(h('p', { class: 'card-total' }, t('dots_total', { n: state.totals[card.id] || 0 })));
+    li.append(h('p', { class: 'card-total' }, tn('dots_total', state.totals[card.id] || 0)));
   }
   if (phase === 'vote' && state.me && !card.pending) {
     const label = truncate(card.text, 60);

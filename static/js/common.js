@@ -12,6 +12,12 @@ export function t(key, values = {}) {
   return text;
 }
 
+/** Like t, but with the singular text (key_one) when n is 1: German and English need no more forms. */
+export function tn(key, n, values = {}) {
+  const chosen = n === 1 && strings[`${key}_one`] ? `${key}_one` : key;
+  return t(chosen, { n, ...values });
+}
+
 /** A random UUID v4; crypto.randomUUID needs HTTPS, the venue laptop serves plain HTTP. */
 export function uuid4() {
   const b = crypto.getRandomValues(new Uint8Array(16));

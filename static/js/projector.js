@@ -1,5 +1,5 @@
 // The projector: the live wall of cards, the phase, the dots given, and the ranking after voting.
-import { announce, connect, h, send, t, truncate } from './common.js';
+import { announce, connect, h, send, t, tn, truncate } from './common.js';
 
 const body = document.body;
 const code = body.dataset.code;
@@ -58,7 +58,7 @@ function buildCard(card) {
       ? h('p', { class: 'card-answers' }, t('answers', { text: truncate(state.cards.get(card.answers).text, 60) }))
       : null,
     h('p', { class: 'card-meta' }, meta.join(' · ')));
-  if (ranked()) li.prepend(h('p', { class: 'card-total' }, t('dots_total', { n: state.totals[card.id] || 0 })));
+  if (ranked()) li.prepend(h('p', { class: 'card-total' }, tn('dots_total', state.totals[card.id] || 0)));
   return li;
 }
 
@@ -68,7 +68,7 @@ function render() {
   body.className = body.className.replace(/phase-\w+/, `phase-${phase}`);
   document.getElementById('phase-name').textContent = t(`phase_${phase}`);
   const given = Object.values(state.totals).reduce((sum, n) => sum + n, 0);
-  document.getElementById('tally-summary').textContent = phase === 'vote' ? t('dots_given', { n: given }) : '';
+  document.getElementById('tally-summary').textContent = phase === 'vote' ? tn('dots_given', given) : '';
   let cards = [...state.cards.values()];
   if (ranked()) cards.sort((a, b) => (state.totals[b.id] || 0) - (state.totals[a.id] || 0));
   for (const kind of ['problem', 'solution']) {
