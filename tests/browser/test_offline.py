@@ -95,7 +95,7 @@ def test_cards_written_offline_survive_a_reload_and_arrive_exactly_once(screens,
     pending = phone.locator("li.card-pending")
     expect(pending).to_have_count(3)
     expect(pending.locator(".card-meta")).to_have_text([re.compile("wird gesendet")] * 3)
-    expect(phone.locator("#connection")).to_contain_text("3 Karte(n) warten auf Verbindung.")
+    expect(phone.locator("#connection")).to_contain_text("3 Karten warten auf Verbindung.")
     expect(phone.locator("#connection")).to_have_attribute("data-state", "offline")
     screens.screenshot(phone, "phone-offline")
 

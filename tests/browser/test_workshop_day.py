@@ -26,7 +26,7 @@ S2 = "Fortbildungen für Lehrkräfte zu Vielfalt"
 def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
     facilitator = Facilitator(screens, workshop)
     projector = facilitator.open_projector()
-    expect(projector.locator(".big-code")).to_have_text(workshop.code)
+    expect(projector.locator(".big-code [aria-hidden=true]")).to_have_text(workshop.code)
     expect(projector.locator("#wall-empty")).to_be_visible()
 
     # Ayşe scans the QR code, Bernd types the code in lower case.
