@@ -14,7 +14,8 @@ import pytest
 
 from tests.live import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium; Playwright's own browser downloads are never used.
+CHROMIUM = Path(os.environ.get("QUERSCHNITT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

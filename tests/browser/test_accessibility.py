@@ -63,6 +63,21 @@ def assert_no_horizontal_scroll(page, width: int, name: str) -> None:
         raise AssertionError(f"{name} scrolls sideways: {scroll}px > {width}px ({wide})")
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'a, button, select, textarea, input:not([type=hidden]):not([type=radio]), label.choice')]
+  .filter((el) => el.offsetParent !== null && !el.closest('.prose, .small, .card-solutions'))
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([, box]) => box.right > 0 && (box.height < 44 || box.width < 44))
+  .map(([el, box]) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}"`
+    + ` ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def assert_touch_targets(page, name: str) -> None:
+    """Everything a finger taps is at least 44 x 44 px (links inside running text aside)."""
+    small = page.evaluate(SMALL_TARGETS)
+    assert small == [], f"{name}: targets smaller than 44 px: {small}"
+
+
 def zoom_text(page, percent: int = 200) -> None:
     page.evaluate(f"document.documentElement.style.fontSize = '{percent}%'")
 
@@ -74,6 +89,7 @@ def test_join_pages_and_information_pages(screens, server, workshop, axe_source)
 
     phone.goto("/join")
     assert_accessible(phone, axe_source, "join")
+    assert_touch_targets(phone, "join")
     phone.locator("#code").fill("ZZZZZ9")
     phone.locator("#submit").click()
     expect(phone.locator("#code-error")).to_have_text("Diesen Code gibt es nicht. Bitte prüfe ihn.")
@@ -82,6 +98,7 @@ def test_join_pages_and_information_pages(screens, server, workshop, axe_source)
 
     phone.goto(facilitator.join_link)
     assert_accessible(phone, axe_source, "join form (QR link)")
+    assert_touch_targets(phone, "join form")
 
     for path in ("/datenschutz", "/barrierefreiheit"):
         phone.goto(path)
@@ -144,6 +161,7 @@ def test_the_board_in_every_phase(screens, workshop, axe_source):
     expect(projector.locator("#announcer")).to_have_text("Neue Karte: Mehr Kurse am Abend")
 
     assert_accessible(phone, axe_source, "board: collect")
+    assert_touch_targets(phone, "board: collect")
     assert_accessible(projector, axe_source, "projector: collect")
     for phase in ("discuss", "vote", "results", "closed"):
         facilitator.set_phase(phase)
@@ -153,6 +171,7 @@ def test_the_board_in_every_phase(screens, workshop, axe_source):
             card(phone, "Zu wenig Plätze in Sprachkursen").locator("form button").first.click()
             expect(phone.locator("#dots-left")).to_contain_text("noch 4 von 5")
         assert_accessible(phone, axe_source, f"board: {phase}")
+        assert_touch_targets(phone, f"board: {phase}")
         if phase in ("vote", "results"):
             assert_accessible(projector, axe_source, f"projector: {phase}")
     expect(projector.locator(".card-total").first).to_have_text("1 Punkt")

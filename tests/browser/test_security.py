@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import Guard, Screens
 from tests.browser.people import Facilitator, card, join_by_code, online, post_card
 
 pytestmark = pytest.mark.browser
@@ -25,8 +26,8 @@ INLINE_CODE = """() => {
     for (const attr of el.attributes) {
       // An empty style="" is what Playwright's screenshots leave behind; it styles nothing.
       const styled = attr.name === 'style' && attr.value.trim();
-      if (/^on/i.test(attr.name) || styled) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
-      if (/^\\s*javascript:/i.test(attr.value)) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
+      const code = /^on/i.test(attr.name) || /^\\s*javascript:/i.test(attr.value);
+      if (code || styled) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
     }
   }
   for (const script of document.querySelectorAll('script:not([src])')) found.push('inline script');
@@ -111,3 +112,32 @@ def test_every_page_sends_a_strict_content_security_policy(screens, workshop):
         assert headers["x-frame-options"] == "DENY", url
         assert headers["x-content-type-options"] == "nosniff", url
         assert page.evaluate(INLINE_CODE) == [], url
+
+
+def test_the_guard_catches_foreign_requests_csp_violations_errors_and_dialogs(browser, server):
+    guard = Guard(origin=f"127.0.0.1:{server.port}")
+    screens = Screens(browser, server, guard, "guard")
+    page = screens.phone()
+    page.goto("/join")
+    assert guard.problems() == []
+
+    page.evaluate(
+        """() => {
+          const img = document.createElement('img');
+          img.src = 'https://cdn.example.org/tracker.png';
+          document.body.append(img);
+          document.body.setAttribute('onclick', 'alert(1)');
+          document.body.click();
+          setTimeout(() => { throw new Error('boom'); });
+        }"""
+    )
+    page.evaluate("() => window.alert('hello')")
+    page.goto(f"http://localhost:{server.port}/join")
+    page.wait_for_timeout(200)
+    problems = "\n".join(screens.close() + guard.problems())
+
+    assert "foreign_requests: http://localhost:" in problems
+    assert "img-src blocked https://cdn.example.org/tracker.png" in problems
+    assert "script-src-attr blocked inline" in problems
+    assert "page_errors: boom" in problems
+    assert "dialogs: alert: hello" in problems
