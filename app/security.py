@@ -1,5 +1,8 @@
 """Response headers that hold on every page: CSP without inline code, no framing, no leaks."""
 
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -31,8 +34,20 @@ def set_security_headers(response):
     return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the request came over HTTPS.
+
+    Behind a TLS-terminating proxy (``PROXY_COUNT``) the request is HTTPS when
+    the proxy says so in X-Forwarded-Proto.
+    """
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
 def init_app(app) -> None:
-    """Install the headers; HSTS only when the app is served over HTTPS."""
+    """Install the headers and the session cookie; HSTS only when the app is served over HTTPS."""
+    app.session_interface = SessionInterface()
     app.after_request(set_security_headers)
     if app.config["SESSION_COOKIE_SECURE"]:
 
