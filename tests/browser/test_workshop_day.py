@@ -50,6 +50,12 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
     expect(chris.locator("html")).to_have_attribute("lang", "en")
 
     screens.screenshot(ayse, "phone-collect-empty")
+    # The phone keeps one cookie, the session, out of reach of scripts.
+    cookies = ayse.context.cookies()
+    assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [
+        ("querschnitt", True, "Lax")
+    ]
+    assert ayse.evaluate("document.cookie") == ""
 
     # Collect: the compose form asks which problem a solution answers, only for solutions.
     answers = ayse.get_by_label("Antwort auf ein Problem (freiwillig)")
@@ -99,6 +105,7 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
         expect(phone.locator("#compose")).to_be_hidden()
     expect(projector.locator("#phase-name")).to_have_text("Diskutieren")
     screens.screenshot(ayse, "phone-discuss")
+    screens.screenshot(projector, "projector-discuss")
 
     # Vote: five dots each, at most three on one card.
     facilitator.set_phase("vote")
