@@ -1,6 +1,6 @@
 // The participant's live board: cards appear as they are posted, survive a lost
 // connection, and the board is replaced by the server's state on every reconnect.
-import { Outbox, announce, connect, h, send, t, tn, truncate, uuid4 } from './common.js';
+import { BoardSync, Outbox, announce, applyCardEvent, connect, h, send, t, tn, truncate, uuid4 } from './common.js';
 
 const body = document.body;
 const code = body.dataset.code;
@@ -51,10 +51,15 @@ socket.io.on('reconnect_attempt', () => {
   if (document.getElementById('connection').dataset.state !== 'offline') setConnection('reconnecting');
 });
 
+const boardSync = new BoardSync(socket);
+
 async function resync() {
   try {
-    const reply = await send(socket, 'sync', {});
-    if (reply.ok) applySnapshot(reply.board);
+    const result = await boardSync.fetch();
+    if (!result) return;
+    applySnapshot(result.board);
+    for (const [event, data] of result.missed) applyCardEvent(state.cards, event, data);
+    render();
   } catch {
     // Timed out: the next reconnect syncs again.
   }
@@ -70,19 +75,18 @@ function applySnapshot(board) {
 }
 
 socket.on('card_posted', (card) => {
-  const isNew = !state.cards.has(card.id);
-  state.cards.set(card.id, card);
+  const isNew = applyCardEvent(state.cards, 'card_posted', card);
   render();
   if (isNew && !isMine(card)) {
     announce(t(`new_card_${card.kind}`, { text: truncate(card.text, 100) }));
   }
 });
 socket.on('card_edited', (card) => {
-  state.cards.set(card.id, card);
+  applyCardEvent(state.cards, 'card_edited', card);
   render();
 });
-socket.on('card_withdrawn', ({ id }) => {
-  if (state.cards.delete(id)) {
+socket.on('card_withdrawn', (data) => {
+  if (applyCardEvent(state.cards, 'card_withdrawn', data)) {
     render();
     announce(t('card_removed'));
   }

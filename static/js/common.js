@@ -71,6 +71,44 @@ export async function send(socket, event, payload, timeout = 10000) {
   return socket.timeout(timeout).emitWithAck(event, payload);
 }
 
+/** The events that change the cards on a board. */
+export const CARD_EVENTS = ['card_posted', 'card_edited', 'card_withdrawn'];
+
+/**
+ * Asks the server for the whole board. The server may read the board before
+ * a card event that reaches this page while the answer is on its way; such
+ * events are handed back as `missed`, to be applied again on top of the board.
+ */
+export class BoardSync {
+  constructor(socket) {
+    this.socket = socket;
+    this.buffers = new Set();
+    for (const event of CARD_EVENTS) {
+      socket.on(event, (data) => this.buffers.forEach((buffer) => buffer.push([event, data])));
+    }
+  }
+
+  /** Resolve to {board, missed}, or null when the server refused. */
+  async fetch() {
+    const buffer = [];
+    this.buffers.add(buffer);
+    try {
+      const reply = await send(this.socket, 'sync', {});
+      return reply.ok ? { board: reply.board, missed: buffer } : null;
+    } finally {
+      this.buffers.delete(buffer);
+    }
+  }
+}
+
+/** Apply one card event to a map of cards; true when it changed which cards there are. */
+export function applyCardEvent(cards, event, data) {
+  if (event === 'card_withdrawn') return cards.delete(data.id);
+  const isNew = !cards.has(data.id);
+  cards.set(data.id, data);
+  return isNew;
+}
+
 /**
  * Commands waiting for the server, kept in localStorage so that a card
  * written without a connection survives a reload and is sent exactly once:

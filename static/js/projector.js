@@ -1,5 +1,5 @@
 // The projector: the live wall of cards, the phase, the dots given, and the ranking after voting.
-import { announce, connect, h, send, t, tn, truncate } from './common.js';
+import { BoardSync, announce, applyCardEvent, connect, h, t, tn, truncate } from './common.js';
 
 const body = document.body;
 const code = body.dataset.code;
@@ -21,13 +21,16 @@ socket.on('connect', async () => {
 socket.on('disconnect', () => setConnection('offline'));
 socket.on('connect_error', () => setConnection('offline'));
 
+const boardSync = new BoardSync(socket);
+
 async function resync() {
   try {
-    const reply = await send(socket, 'sync', {});
-    if (!reply.ok) return;
-    state.workshop = reply.board.workshop;
-    state.cards = new Map(reply.board.cards.map((c) => [c.id, c]));
-    state.totals = reply.board.totals || {};
+    const result = await boardSync.fetch();
+    if (!result) return;
+    state.workshop = result.board.workshop;
+    state.cards = new Map(result.board.cards.map((c) => [c.id, c]));
+    for (const [event, data] of result.missed) applyCardEvent(state.cards, event, data);
+    state.totals = result.board.totals || {};
     render();
   } catch {
     // The next reconnect syncs again.
@@ -35,13 +38,16 @@ async function resync() {
 }
 
 socket.on('card_posted', (card) => {
-  const isNew = !state.cards.has(card.id);
-  state.cards.set(card.id, card);
+  const isNew = applyCardEvent(state.cards, 'card_posted', card);
   render();
   if (isNew) announce(t('new_card', { text: truncate(card.text, 100) }));
 });
-socket.on('card_edited', (card) => { state.cards.set(card.id, card); render(); });
-socket.on('card_withdrawn', ({ id }) => { state.cards.delete(id); render(); });
+for (const event of ['card_edited', 'card_withdrawn']) {
+  socket.on(event, (data) => {
+    applyCardEvent(state.cards, event, data);
+    render();
+  });
+}
 socket.on('phase_changed', resync);
 socket.on('tally', ({ totals }) => { state.totals = totals; render(); });
 
