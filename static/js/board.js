@@ -515,4 +515,7 @@ updateCounter();
 // Show the board the server rendered, with the cards still waiting in this
 // phone's outbox, before the socket connects (or when it cannot).
 if (body.dataset.board) applySnapshot(JSON.parse(body.dataset.board));
-window.addEventListener('online', () => { if (!socket.connected) socket.connect(); });
+// The phone is back on the network: try at once instead of waiting out the back-off.
+window.addEventListener('online', () => {
+  if (!socket.connected) socket.disconnect().connect();
+});

@@ -63,6 +63,8 @@ export function connect(code, role = 'participant') {
     auth: { workshop: code, role },
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // A handshake that hangs on poor Wi-Fi is given up after 5 s, not the default 20 s.
+    timeout: 5000,
   });
 }
 
@@ -117,9 +119,12 @@ export function applyCardEvent(cards, event, data) {
 export class Outbox {
   constructor(storageKey) {
     this.key = storageKey;
+    // Used instead of localStorage when that is full or disabled (some private modes).
+    this.memory = null;
   }
 
   entries() {
+    if (this.memory) return [...this.memory];
     try {
       const stored = JSON.parse(localStorage.getItem(this.key) || '[]');
       return Array.isArray(stored) ? stored : [];
@@ -131,8 +136,9 @@ export class Outbox {
   save(entries) {
     try {
       localStorage.setItem(this.key, JSON.stringify(entries));
+      this.memory = null;
     } catch {
-      // Storage full or disabled: the entry stays in memory for this page only.
+      // Storage full or disabled: the entries stay in memory for this page only.
       this.memory = entries;
     }
   }
