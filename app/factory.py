@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, request, session
+from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -59,6 +60,11 @@ def build_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # An organizer adapts a page (the privacy notice, say) by putting a file of
+    # the same name under instance/templates/; it takes precedence.
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(Path(app.instance_path) / "templates")), app.jinja_loader]
+    )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = config.persistent_secret_key(Path(app.instance_path))
     if not app.config["PUBLIC_URL"]:

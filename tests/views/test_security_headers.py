@@ -78,3 +78,20 @@ def test_cookie_is_secure_over_https_and_behind_a_proxy(tmp_path):
     assert "Secure" in forwarded.headers["Set-Cookie"]
     direct = app_with(PROXY_COUNT=1).test_client().get("/join")
     assert "Secure" not in direct.headers["Set-Cookie"]
+
+
+def test_organizer_adapts_the_privacy_notice_in_the_instance_folder(tmp_path, monkeypatch):
+    import config
+
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    pages = tmp_path / "templates" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "privacy.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Datenschutz der Stadt Herne</h1>'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    html = app.test_client().get("/datenschutz").get_data(as_text=True)
+    assert "Datenschutz der Stadt Herne" in html
+    assert "Zum Inhalt springen" in html  # still the app's own layout around it
