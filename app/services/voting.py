@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Card, CardStatus, Membership, Participant, Phase, Vote, Workshop
@@ -43,15 +43,28 @@ def my_votes(workshop: Workshop, participant: Participant) -> dict:
     }
 
 
-def _votable_card(workshop: Workshop, card_id: str) -> Card:
+# Votes are the hottest path (a whole room at once), so they use the tables
+# directly rather than ORM objects: the same SQL, without the ORM's bookkeeping.
+_card = Card.__table__
+_membership = Membership.__table__
+_vote = Vote.__table__
+
+
+def _votable_card(workshop: Workshop, card_id: str) -> str:
     if workshop.current_phase != Phase.VOTE:
         raise ServiceError(
             _l("Punkte können nur in der Abstimmungsphase vergeben werden."), "phase"
         )
-    card = db.session.get(Card, card_id)
-    if card is None or card.workshop_id != workshop.id or card.status != CardStatus.VISIBLE:
+    found = db.session.execute(
+        select(_card.c.id).where(
+            _card.c.id == card_id,
+            _card.c.workshop_id == workshop.id,
+            _card.c.status == CardStatus.VISIBLE.value,
+        )
+    ).scalar_one_or_none()
+    if found is None:
         raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")
-    return card
+    return found
 
 
 def _refuse(workshop: Workshop, participant: Participant, message, code: str):
@@ -68,32 +81,29 @@ def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> 
     on the row it locks, so two tabs voting at the same moment cannot
     overspend. The membership row is always locked first.
     """
-    card = _votable_card(workshop, card_id)
+    card_id = _votable_card(workshop, card_id)
     budget, per_card = workshop.dot_budget, workshop.max_dots_per_card
     spent = db.session.execute(
-        update(Membership)
+        _membership.update()
         .where(
-            Membership.participant_id == participant.id,
-            Membership.workshop_id == workshop.id,
-            Membership.dots_spent < budget,
+            _membership.c.participant_id == participant.id,
+            _membership.c.workshop_id == workshop.id,
+            _membership.c.dots_spent < budget,
         )
-        .values(dots_spent=Membership.dots_spent + 1)
-        .returning(Membership.dots_spent)
-        .execution_options(synchronize_session=False)
+        .values(dots_spent=_membership.c.dots_spent + 1)
+        .returning(_membership.c.dots_spent)
     ).scalar_one_or_none()
     if spent is None:
         _refuse(workshop, participant, _l("Du hast alle deine Punkte vergeben."), "budget")
+    mine = (_vote.c.participant_id == participant.id) & (_vote.c.card_id == card_id)
     dots = db.session.execute(
-        update(Vote)
-        .where(Vote.participant_id == participant.id, Vote.card_id == card.id, Vote.dots < per_card)
-        .values(dots=Vote.dots + 1)
-        .returning(Vote.dots)
-        .execution_options(synchronize_session=False)
+        _vote.update()
+        .where(mine, _vote.c.dots < per_card)
+        .values(dots=_vote.c.dots + 1)
+        .returning(_vote.c.dots)
     ).scalar_one_or_none()
     if dots is None:
-        already = db.session.scalar(
-            select(Vote.id).filter_by(participant_id=participant.id, card_id=card.id)
-        )
+        already = db.session.execute(select(_vote.c.id).where(mine)).scalar_one_or_none()
         if already is not None:
             _refuse(
                 workshop,
@@ -103,37 +113,41 @@ def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> 
             )
         # No other tab of this participant can insert the same row meanwhile:
         # the membership row stays locked by the UPDATE above until commit.
-        db.session.add(Vote(participant_id=participant.id, card_id=card.id, dots=1))
+        db.session.execute(
+            _vote.insert().values(participant_id=participant.id, card_id=card_id, dots=1)
+        )
         dots = 1
     db.session.commit()
-    return DotChange(card.id, dots, budget - spent)
+    return DotChange(card_id, dots, budget - spent)
 
 
 def take_back_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotChange:
     """Take one dot back from a card."""
-    card = _votable_card(workshop, card_id)
+    card_id = _votable_card(workshop, card_id)
     budget = workshop.dot_budget
     spent = db.session.execute(
-        update(Membership)
+        _membership.update()
         .where(
-            Membership.participant_id == participant.id,
-            Membership.workshop_id == workshop.id,
-            Membership.dots_spent > 0,
+            _membership.c.participant_id == participant.id,
+            _membership.c.workshop_id == workshop.id,
+            _membership.c.dots_spent > 0,
         )
-        .values(dots_spent=Membership.dots_spent - 1)
-        .returning(Membership.dots_spent)
-        .execution_options(synchronize_session=False)
+        .values(dots_spent=_membership.c.dots_spent - 1)
+        .returning(_membership.c.dots_spent)
     ).scalar_one_or_none()
     dots = None
     if spent is not None:
         dots = db.session.execute(
-            update(Vote)
-            .where(Vote.participant_id == participant.id, Vote.card_id == card.id, Vote.dots > 0)
-            .values(dots=Vote.dots - 1)
-            .returning(Vote.dots)
-            .execution_options(synchronize_session=False)
+            _vote.update()
+            .where(
+                _vote.c.participant_id == participant.id,
+                _vote.c.card_id == card_id,
+                _vote.c.dots > 0,
+            )
+            .values(dots=_vote.c.dots - 1)
+            .returning(_vote.c.dots)
         ).scalar_one_or_none()
     if dots is None:
         _refuse(workshop, participant, _l("Auf dieser Karte hast du keinen Punkt."), "no_dot")
     db.session.commit()
-    return DotChange(card.id, dots, budget - spent)
+    return DotChange(card_id, dots, budget - spent)
