@@ -151,18 +151,27 @@ def withdraw_card(workshop: Workshop, participant: Participant, *, card_id: str)
 
 
 def refund_votes(card: Card) -> None:
-    """Give the dots on a card back to the people who spent them (caller commits)."""
-    votes = db.session.scalars(select(Vote).filter_by(card_id=card.id)).all()
-    for vote in votes:
-        db.session.execute(
-            Membership.__table__.update()
-            .where(
-                Membership.participant_id == vote.participant_id,
-                Membership.workshop_id == card.workshop_id,
-            )
-            .values(dots_spent=Membership.dots_spent - vote.dots)
+    """Give the dots on a card back to the people who spent them (caller commits).
+
+    Two statements however many people voted for the card.
+    """
+    membership, vote = Membership.__table__, Vote.__table__
+    dots_on_card = (
+        select(vote.c.dots)
+        .where(vote.c.card_id == card.id, vote.c.participant_id == membership.c.participant_id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        membership.update()
+        .where(
+            membership.c.workshop_id == card.workshop_id,
+            membership.c.participant_id.in_(
+                select(vote.c.participant_id).where(vote.c.card_id == card.id)
+            ),
         )
-        db.session.delete(vote)
+        .values(dots_spent=membership.c.dots_spent - dots_on_card)
+    )
+    db.session.execute(vote.delete().where(vote.c.card_id == card.id))
 
 
 def visible_cards(workshop: Workshop) -> list[Card]:

@@ -148,3 +148,20 @@ def test_concurrent_votes_and_take_backs_keep_the_books_straight(app):
     spent, dots = _spent(app, workshop_id, voter)
     assert spent == dots
     assert 0 <= spent <= 5
+
+
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
+def test_withdrawing_a_card_refunds_each_voter_and_nothing_else(app):
+    workshop_id, voter, cards = _setup(app)
+    with app.app_context():
+        second = joining.join(db.session.get(Workshop, workshop_id), None).id
+    for who, card, times in ((voter, cards[0], 2), (second, cards[0], 1), (voter, cards[1], 1)):
+        for _ in range(times):
+            _vote(app, workshop_id, who, card)
+    with app.app_context():
+        workshop = db.session.get(Workshop, workshop_id)
+        set_phase(workshop, "collect")
+        author = db.session.scalar(select(Participant).filter_by(display_name="Autorin"))
+        board.withdraw_card(workshop, author, card_id=cards[0])
+    assert _spent(app, workshop_id, voter) == (1, 1)
+    assert _spent(app, workshop_id, second) == (0, 0)
