@@ -41,6 +41,16 @@ def test_join_by_qr_link_and_by_code_then_cards_arrive_live(server, workshops, p
     assert elsewhere.events("card_posted") == []
 
 
+def _joined_screens(server, code, phone, screens, count):
+    """``count`` phones that joined the workshop by its code, each with an open socket."""
+    connected = []
+    for _ in range(count):
+        person = phone()
+        person.join_by_code(code)
+        connected.append(screens(server, person.cookie, code).connect())
+    return connected
+
+
 def test_sending_a_card_twice_makes_one_card(server, workshops, phone, screens):
     code = workshops[2]
     p = phone()
@@ -59,8 +69,7 @@ def test_a_phone_that_was_away_gets_exactly_the_current_board(server, workshops,
     p1.join_by_code(code)
     p2.join_by_code(code)
     a = screens(server, p1.cookie, code).connect()
-    b = screens(server, p2.cookie, code).connect()
-    b.close()
+    screens(server, p2.cookie, code).connect().close()
     posted = [a.call("post_card", _card(text=f"Karte {n}"))["card"]["id"] for n in range(3)]
     withdrawn = posted.pop(0)
     assert a.call("withdraw_card", {"id": withdrawn})["ok"]
@@ -149,11 +158,7 @@ def test_socket_without_joining_is_refused(server, workshops, phone, screens):
 
 def test_an_oversize_message_drops_only_that_connection(server, workshops, phone, screens):
     code = workshops[6]
-    p1, p2 = phone(), phone()
-    p1.join_by_code(code)
-    p2.join_by_code(code)
-    flooder = screens(server, p1.cookie, code).connect()
-    bystander = screens(server, p2.cookie, code).connect()
+    flooder, bystander = _joined_screens(server, code, phone, screens, 2)
     with pytest.raises(socketio.exceptions.TimeoutError):
         flooder.client.call("post_card", _card(text="x" * 200_000), timeout=3)
     assert not flooder.client.connected
@@ -164,11 +169,7 @@ def test_a_flooding_socket_is_throttled_and_the_others_carry_on(server, workshop
     import time
 
     code = workshops[1]
-    p1, p2 = phone(), phone()
-    p1.join_by_code(code)
-    p2.join_by_code(code)
-    flooder = screens(server, p1.cookie, code).connect()
-    bystander = screens(server, p2.cookie, code).connect()
+    flooder, bystander = _joined_screens(server, code, phone, screens, 2)
     replies = []
     for _ in range(300):
         flooder.client.emit("sync", {}, callback=replies.append)
