@@ -17,7 +17,6 @@ const state = {
   totals: null,
   me: null,
   editing: null,
-  synced: false,
 };
 
 const socket = connect(code);
@@ -70,7 +69,6 @@ function applySnapshot(board) {
   state.cards = new Map(board.cards.map((card) => [card.id, card]));
   state.totals = board.totals;
   state.me = board.me;
-  state.synced = true;
   render();
 }
 
@@ -134,7 +132,7 @@ async function flush() {
       outbox.remove(entry.key);
       if (reply.ok && reply.card) state.cards.set(reply.card.id, reply.card);
       if (!reply.ok) {
-        showError(t('rejected', { error: reply.error, text: truncate(entry.payload.text || '', 200) }));
+        showRejected(t('rejected', { error: reply.error, text: truncate(entry.payload.text || '', 200) }));
         await resync();
       } else if (entry.event === 'post_card') {
         announce(t('sent'));
@@ -155,6 +153,17 @@ function queue(event, key, payload) {
 function showError(message) {
   const el = document.getElementById('compose-error');
   el.textContent = message;
+  el.hidden = false;
+  announce(message);
+}
+
+/**
+ * Tell the person that something they wrote offline was refused, with its text
+ * to copy. Shown above the lanes, since the card form may be hidden by now.
+ */
+function showRejected(message) {
+  const el = document.getElementById('rejected');
+  el.append(h('p', {}, message));
   el.hidden = false;
   announce(message);
 }

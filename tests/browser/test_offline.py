@@ -149,3 +149,25 @@ def test_cards_written_offline_survive_a_reload_and_arrive_exactly_once(screens,
         == "[]"
     )
     screens.screenshot(phone, "phone-back-online")
+
+
+def test_a_card_written_offline_after_collecting_ended_is_shown_back_not_dropped(
+    screens, server, workshop
+):
+    facilitator = Facilitator(screens, workshop)
+    phone = screens.phone()
+    cable = Cable(phone)
+    join_by_code(phone, workshop.code)
+    cable.cut()
+    expect(phone.locator("#connection")).not_to_have_attribute("data-state", "online")
+    post_card(phone, "Zu spät: die Sammelphase ist vorbei")
+    facilitator.set_phase("vote")
+    cable.mend()
+    online(phone, timeout=15_000)
+    # The server refuses it; the phone says why and gives the text back to copy.
+    error = phone.locator("#rejected")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Sammelphase")
+    expect(error).to_contain_text("Zu spät: die Sammelphase ist vorbei")
+    expect(phone.locator("li.card-pending")).to_have_count(0)
+    assert server_cards(server, facilitator.join_link) == []
