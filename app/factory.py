@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,8 +23,6 @@ ROOT = Path(config.__file__).resolve().parent
 
 def select_locale() -> str:
     """German unless the person chose English or their browser prefers it."""
-    from flask import current_app, has_request_context
-
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
