@@ -10,10 +10,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from app import cli, pages
-from app import sockets as _sockets  # noqa: F401  registers the connect handler
+from app import sockets as _sockets  # noqa: F401  refuses the default namespace
 from app.extensions import babel, csrf, db, migrate, socketio
 from app.facilitate import bp as facilitate_bp
+from app.organize import sockets as _event_area  # noqa: F401  the event-wide socket area
 from app.participant import bp as participant_bp
+from app.projector import bp as projector_bp
 
 # The socket handlers above are registered on import, before any init_app: an
 # unbound SocketIO keeps them and hands them to every app it is bound to.
@@ -89,7 +91,9 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitate_bp)
+    app.register_blueprint(projector_bp)
     app.register_blueprint(pages.bp)
     pages.init_app(app)
+    pages.init_error_pages(app)
     cli.init_app(app)
     return app

@@ -1,6 +1,9 @@
 """Who is asking: the participant and facilitator identities kept in the signed session cookie."""
 
-from flask import session
+import hashlib
+import hmac
+
+from flask import current_app, session
 
 from app.extensions import db
 from app.models import Participant, Workshop
@@ -25,15 +28,33 @@ def remember_participant(participant: Participant) -> None:
     session.permanent = True
 
 
-def is_staff(workshop: Workshop) -> bool:
-    """Whether this browser opened the workshop's facilitator link."""
-    return workshop.id in session.get("staff", [])
+def facilitator_fingerprint(workshop: Workshop) -> str:
+    """Return what a browser keeps to show it opened the workshop's current facilitator link.
+
+    A new facilitator link (``querschnitt facilitator-links --renew``) changes
+    it, which ends every facilitator session of the workshop at their next step.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, workshop.facilitator_token.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def grant_staff(workshop: Workshop) -> None:
+def facilitator_grants() -> dict[int, str]:
+    """Return the workshops this browser was let in to facilitate, with their fingerprints."""
+    grants = session.get("facilitates", {})
+    if not isinstance(grants, dict):
+        return {}
+    return {int(k): v for k, v in grants.items() if str(k).isdigit() and isinstance(v, str)}
+
+
+def is_facilitator(workshop: Workshop, grants: dict[int, str] | None = None) -> bool:
+    """Whether this browser holds a facilitator grant for the workshop that is still valid."""
+    grant = (facilitator_grants() if grants is None else grants).get(workshop.id)
+    return grant is not None and hmac.compare_digest(grant, facilitator_fingerprint(workshop))
+
+
+def grant_facilitator(workshop: Workshop) -> None:
     """Remember that this browser facilitates the workshop."""
-    staff = list(session.get("staff", []))
-    if workshop.id not in staff:
-        staff.append(workshop.id)
-    session["staff"] = staff
+    grants = {str(k): v for k, v in facilitator_grants().items()}
+    grants[str(workshop.id)] = facilitator_fingerprint(workshop)
+    session["facilitates"] = grants
     session.permanent = True

@@ -92,3 +92,17 @@ def init_app(app) -> None:
             _("Fehler auf dem Server"),
             _("Etwas ist schiefgegangen. Bitte versuche es gleich noch einmal."),
         )
+
+
+def init_error_pages(app) -> None:
+    """Error pages that only some paths raise."""
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        wait = error.description if isinstance(error.description, int) else 60
+        html, status = _error_page(
+            429,
+            _("Zu viele Versuche"),
+            _("Zu viele falsche Codes. Bitte warte %(s)s Sekunden.", s=wait),
+        )
+        return html, status, {"Retry-After": str(wait)}

@@ -48,3 +48,31 @@ class FailureLimiter:
 
 
 join_code_failures = FailureLimiter()
+
+
+class TooManyGuesses(Exception):
+    """A client typed too many wrong codes; it may try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def find_workshop(code: str, client: str):
+    """Look up a workshop by its short code, counting wrong codes against the client.
+
+    Every path that tells a right code from a wrong one goes through here, so
+    all of them together allow only a few guesses a minute.
+    """
+    from flask import current_app
+
+    from app.services.joining import workshop_by_code
+
+    limit = current_app.config["JOIN_CODE_ATTEMPTS_PER_MINUTE"]
+    wait = join_code_failures.retry_after(client, limit)
+    if wait:
+        raise TooManyGuesses(wait)
+    workshop = workshop_by_code(code)
+    if workshop is None:
+        join_code_failures.fail(client)
+    return workshop

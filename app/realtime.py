@@ -1,125 +1,217 @@
 """Socket.IO rooms and broadcasts: the only place that knows room names and event names.
 
-Server-to-client events are facts: ``card_posted``, ``card_edited``,
-``card_withdrawn``, ``phase_changed``, ``dots_changed`` (to the tabs of one
-participant) and ``tally`` (dot totals, coalesced, to facilitator screens
-while voting and to everyone once results are shown).
+Server-to-client events are facts. The ones that change a board are numbered
+per workshop (``seq``) and sent to every screen of the workshop, each screen
+getting the fields it may see: ``card_posted``, ``card_edited``,
+``card_withdrawn``, ``phase_changed`` (with everything the new phase needs,
+so no screen has to fetch the board). Unnumbered: ``dots_changed`` (to the
+other tabs of one participant), and, coalesced a few times a second,
+``tally`` (dot counts), ``presence`` (phones connected, to consoles) and
+``overview`` (to the event-wide screens).
 """
 
 import threading
+from collections.abc import Callable
 
 from flask import current_app
 
 from app.extensions import db, socketio
-from app.models import Card, Phase, Workshop
-from app.services.board import card_payload, dot_totals
+from app.models import Card, Workshop
+from app.models.screens import Screen
+from app.services.board import card_payload
+from app.services.snapshot import Standing, workshop_payload
+
+EVENT_NAMESPACE = "/event"
 
 
 def workshop_room(workshop_id: int) -> str:
-    """Every screen showing the workshop's board."""
-    return f"workshop:{workshop_id}"
-
-
-def staff_room(workshop_id: int) -> str:
-    """Projector and facilitator screens of the workshop."""
-    return f"staff:{workshop_id}"
+    """Every screen of one kind showing the workshop (the namespace tells the kind)."""
+    return f"w:{workshop_id}"
 
 
 def participant_room(participant_id: str, workshop_id: int) -> str:
-    """All tabs of one participant in one workshop."""
-    return f"participant:{participant_id}:{workshop_id}"
+    """All tabs of one participant in one workshop (namespace /board)."""
+    return f"p:{participant_id}:{workshop_id}"
+
+
+def event_room(event_id: int) -> str:
+    """Every event-wide screen of one event (namespace /event)."""
+    return f"e:{event_id}"
+
+
+def presence_scope(workshop_id: int, screen: Screen) -> str:
+    """The presence count of one kind of screen in one workshop."""
+    return f"w:{workshop_id}:{screen.value}"
 
 
 def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def card_posted(card: Card) -> None:
+def publish(workshop: Workshop, event: str, fields_for: Callable[[Screen], dict]) -> None:
+    """Send a numbered fact to every screen of the workshop, each with the fields it may see."""
+    for screen in Screen:
+        socketio.emit(
+            event,
+            {"seq": workshop.seq, **fields_for(screen)},
+            to=workshop_room(workshop.id),
+            namespace=screen.namespace,
+        )
+    changes.mark("overview", workshop.event_id)
+
+
+def card_posted(card: Card, workshop: Workshop) -> None:
     """Tell every screen of the workshop about a new card."""
-    socketio.emit("card_posted", card_payload(card, _secret()), to=workshop_room(card.workshop_id))
+    payload = card_payload(card, _secret())
+    publish(workshop, "card_posted", lambda screen: {"card": payload})
 
 
-def card_edited(card: Card) -> None:
+def card_edited(card: Card, workshop: Workshop) -> None:
     """Tell every screen of the workshop that a card changed."""
-    socketio.emit("card_edited", card_payload(card, _secret()), to=workshop_room(card.workshop_id))
+    payload = card_payload(card, _secret())
+    publish(workshop, "card_edited", lambda screen: {"card": payload})
 
 
-def card_withdrawn(card: Card) -> None:
+def card_withdrawn(card: Card, workshop: Workshop) -> None:
     """Tell every screen of the workshop that a card left the board."""
-    socketio.emit("card_withdrawn", {"id": card.id}, to=workshop_room(card.workshop_id))
-    tallies.mark(card.workshop_id)
+    publish(workshop, "card_withdrawn", lambda screen: {"id": card.id})
+    changes.mark("tally", workshop.id)
 
 
 def phase_changed(workshop: Workshop) -> None:
-    """Tell every screen the new phase; each then asks for the state it needs."""
-    socketio.emit("phase_changed", {"phase": workshop.phase}, to=workshop_room(workshop.id))
+    """Tell every screen the new phase, with the counts it may now see: nobody refetches."""
+    standing = Standing(workshop)
+    payload = workshop_payload(workshop)
+    publish(
+        workshop,
+        "phase_changed",
+        lambda screen: {"workshop": payload, **standing.for_screen(screen)},
+    )
 
 
 def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=None) -> None:
-    """Show a participant's other tabs the dot they gave or took, and schedule the totals."""
+    """Show a participant's other tabs the dot they gave or took, and schedule the counts."""
     socketio.emit(
         "dots_changed",
         change,
         to=participant_room(participant_id, workshop_id),
         skip_sid=skip_sid,
+        namespace=Screen.PHONE.namespace,
     )
-    tallies.mark(workshop_id)
+    changes.mark("tally", workshop_id)
 
 
-def tally_payload(workshop: Workshop) -> dict:
-    """Return the dot totals of a workshop."""
-    return {"totals": dot_totals(workshop)}
+def presence_changed(scope: str, sid: str, *, joined: bool) -> None:
+    """Count a screen in or out; consoles learn the new count with the next coalesced send."""
+    from app._coordination_tmp import presence
+
+    if joined:
+        presence().add(scope, sid)
+    else:
+        presence().remove(scope, sid)
+    workshop_id = scope.split(":")[1]
+    changes.mark("presence", workshop_id)
 
 
-class TallyCoalescer:
-    """Sends each workshop's dot totals at most once per interval, however many dots fall.
+def phones_connected(workshop_id: int) -> int:
+    """Return how many phones have the workshop's board open, across all server processes."""
+    from app._coordination_tmp import presence
+
+    return presence().count(presence_scope(workshop_id, Screen.PHONE))
+
+
+# ---- coalesced sends ---------------------------------------------------------
+
+
+def send_tally(workshop: Workshop) -> None:
+    """Send the dot counts to each screen that may see them."""
+    standing = Standing(workshop)
+    for screen in Screen:
+        fields = standing.for_screen(screen)
+        if fields["totals"] is None and fields["dots_given"] is None:
+            continue
+        socketio.emit(
+            "tally", fields, to=workshop_room(workshop.id), namespace=screen.namespace
+        )
+
+
+def send_presence(workshop: Workshop) -> None:
+    """Tell the consoles how many phones are connected."""
+    socketio.emit(
+        "presence",
+        {"phones": phones_connected(workshop.id)},
+        to=workshop_room(workshop.id),
+        namespace=Screen.CONSOLE.namespace,
+    )
+    changes.mark("overview", workshop.event_id)
+
+
+def send_overview(event_id: int) -> None:
+    """Send the event-wide screens the state of every workshop."""
+    from app.services.overview import event_overview
+
+    socketio.emit(
+        "overview",
+        {"workshops": event_overview(event_id, phones_connected)},
+        to=event_room(event_id),
+        namespace=EVENT_NAMESPACE,
+    )
+
+
+def _send(kind: str, key) -> None:
+    if kind == "overview":
+        send_overview(int(key))
+        return
+    workshop = db.session.get(Workshop, int(key))
+    if workshop is None:
+        return
+    if kind == "tally":
+        send_tally(workshop)
+    elif kind == "presence":
+        send_presence(workshop)
+
+
+class Coalescer:
+    """Sends each marked thing at most once per interval, however often it changes.
 
     A room of 200 voting at once would be 40,000 messages a second if every
-    dot went to every screen; instead only the staff screens get the totals,
-    a few times a second.
+    dot went to every screen; instead the counts go out a few times a second.
+    Which things are marked is kept by the process-wide seam, so with several
+    server processes each is sent by one of them.
     """
 
+    KINDS = ("tally", "presence", "overview")
+
     def __init__(self):
-        self._dirty: set[int] = set()
         self._lock = threading.Lock()
         self._task = None
 
-    def mark(self, workshop_id: int) -> None:
-        """Note that a workshop's totals changed."""
+    def mark(self, kind: str, key) -> None:
+        """Note that ``kind`` of ``key`` (a workshop's tally, an event's overview) changed."""
+        from app._coordination_tmp import dirty
+
         app = current_app._get_current_object()
         if not app.config["TALLY_INTERVAL"]:
-            self._send(workshop_id)
+            _send(kind, key)
             return
+        dirty().mark(kind, key)
         with self._lock:
-            self._dirty.add(workshop_id)
             if self._task is None:
                 self._task = socketio.start_background_task(self._run, app)
 
     def _run(self, app) -> None:
+        from app._coordination_tmp import dirty
+
         while True:
             socketio.sleep(app.config["TALLY_INTERVAL"])
-            with self._lock:
-                dirty, self._dirty = self._dirty, set()
-            if not dirty:
-                continue
             with app.app_context():
-                for workshop_id in dirty:
-                    try:
-                        self._send(workshop_id)
-                    except Exception:  # keep the loop alive; the next dot sends again
-                        app.logger.exception("tally for workshop %s failed", workshop_id)
+                for kind in self.KINDS:
+                    for key in dirty().take(kind):
+                        try:
+                            _send(kind, key)
+                        except Exception:  # keep the loop alive; the next change sends again
+                            app.logger.exception("sending %s %s failed", kind, key)
                 db.session.remove()
 
-    def _send(self, workshop_id: int) -> None:
-        workshop = db.session.get(Workshop, workshop_id)
-        if workshop is None:
-            return
-        room = (
-            workshop_room(workshop_id)
-            if workshop.current_phase in (Phase.RESULTS, Phase.CLOSED)
-            else staff_room(workshop_id)
-        )
-        socketio.emit("tally", tally_payload(workshop), to=room)
 
-
-tallies = TallyCoalescer()
+changes = Coalescer()

@@ -1,28 +1,28 @@
-"""The Socket.IO entry point shared by all areas: who is connected, and the command wrapper.
+"""Socket.IO areas: one namespace per screen, each with its own admission and context.
 
-Every client-to-server event is a command: the wrapper finds the connection's
-workshop and identity (authorise), throttles floods, runs the handler (which
-validates and calls one service) and turns a refusal into ``{"ok": False,
-"error": ...}`` in the person's language. Request hooks do not run for socket
+An :class:`Area` admits a socket on connect (who is it, which rooms does it
+join), and for every command builds the person's context again from the
+database, so that a right taken away takes effect at the next command. Its
+commands are :class:`app.actions.Action` objects shared with the HTTP routes.
+The wrapper throttles floods, runs commands one at a time through the
+command queue, and turns a refusal into ``{"ok": False, "error": ...,
+"code": ...}`` in the person's language. Request hooks do not run for socket
 events, so nothing here relies on them.
 """
 
 import contextvars
 import time
-from dataclasses import dataclass
-from functools import wraps
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, join_room
 
-from app import realtime
+from app.actions import Action, perform
 from app.extensions import db, socketio
-from app.identity import current_participant, is_staff
-from app.models import Participant, Workshop
 from app.services.errors import ServiceError
-from app.services.joining import is_member, workshop_by_code
-from app.services.snapshot import board_snapshot
 
 
 class TokenBucket:
@@ -46,101 +46,113 @@ class TokenBucket:
 
 
 @dataclass
-class Connection:
-    """One open socket: the workshop it shows and who holds it."""
+class Admission:
+    """What an area learned about a socket when it connected."""
 
-    workshop_id: int
-    participant_id: str | None
-    staff: bool
+    #: Identity kept for the socket's lifetime (ids and fingerprints, never objects).
+    identity: dict
+    #: Rooms of this namespace the socket joins.
+    rooms: list[str]
+    #: Presence scopes the socket counts in (e.g. "w:12:board").
+    presence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Connection:
+    """One open socket of this process."""
+
+    area: "Area"
+    identity: dict
+    presence: list[str]
     bucket: TokenBucket
 
 
-#: Open sockets of this process by sid; a socket lives in exactly one process.
-connections: dict[str, Connection] = {}
+#: Open sockets of this process by (namespace, sid); a socket lives in exactly one process.
+connections: dict[tuple[str, str], Connection] = {}
 
 
-@socketio.on("connect")
-def on_connect(auth=None):
-    """Admit a phone that joined the workshop, or a facilitator's screen."""
-    if not isinstance(auth, dict) or not isinstance(auth.get("workshop"), str):
-        raise ConnectionRefusedError("unknown workshop")
-    workshop = workshop_by_code(auth["workshop"])
-    if workshop is None:
-        raise ConnectionRefusedError("unknown workshop")
-    staff = auth.get("role") == "staff"
-    if staff:
-        if not is_staff(workshop):
-            raise ConnectionRefusedError("not a facilitator")
-        participant_id = None
-    else:
-        participant = current_participant(workshop.event_id)
-        if participant is None or not is_member(workshop, participant):
-            raise ConnectionRefusedError("not joined")
-        participant_id = participant.id
-    config = current_app.config
-    connections[request.sid] = Connection(
-        workshop.id,
-        participant_id,
-        staff,
-        TokenBucket(config["SOCKET_EVENTS_PER_SECOND"], config["SOCKET_EVENT_BURST"]),
-    )
-    join_room(realtime.workshop_room(workshop.id))
-    if staff:
-        join_room(realtime.staff_room(workshop.id))
-    else:
-        join_room(realtime.participant_room(participant_id, workshop.id))
+class Area:
+    """A Socket.IO namespace for one kind of screen.
 
-
-@socketio.on("disconnect")
-def on_disconnect(*_args):
-    """Forget a closed socket."""
-    connections.pop(request.sid, None)
-
-
-def command(event: str, *, role: str = "participant"):
-    """Register a client-to-server command handler ``fn(conn, workshop, participant, payload)``.
-
-    :param role: who may send it: ``participant`` (a joined phone), ``staff``
-        (a facilitator's screen) or ``any``.
+    :param admit: ``admit(auth) -> Admission``; raises ConnectionRefusedError.
+    :param context: ``context(identity, sid) -> ctx``; loads what the person's
+        commands work on and checks their right again; raises ServiceError.
     """
 
-    def decorate(fn):
-        @wraps(fn)
+    def __init__(
+        self,
+        namespace: str,
+        admit: Callable[[Any], Admission],
+        context: Callable[[dict, str], Any],
+    ):
+        self.namespace = namespace
+        self.admit = admit
+        self.context = context
+        self.commands: dict[str, Action] = {}
+        socketio.on("connect", namespace=namespace)(self._on_connect)
+        socketio.on("disconnect", namespace=namespace)(self._on_disconnect)
+        socketio.on("*", namespace=namespace)(self._on_unknown)
+
+    def _on_connect(self, auth=None):
+        admission = self.admit(auth if isinstance(auth, dict) else {})
+        config = current_app.config
+        connections[(self.namespace, request.sid)] = Connection(
+            self,
+            admission.identity,
+            admission.presence,
+            TokenBucket(config["SOCKET_EVENTS_PER_SECOND"], config["SOCKET_EVENT_BURST"]),
+        )
+        for room in admission.rooms:
+            join_room(room)
+        from app import realtime
+
+        for scope in admission.presence:
+            realtime.presence_changed(scope, request.sid, joined=True)
+
+    def _on_disconnect(self, *_args):
+        conn = connections.pop((self.namespace, request.sid), None)
+        if conn is None:
+            return
+        from app import realtime
+
+        for scope in conn.presence:
+            realtime.presence_changed(scope, request.sid, joined=False)
+
+    def _on_unknown(self, event, *args):
+        return _refusal(_("Unbekannter Befehl."), "unknown")
+
+    def command(self, act: Action) -> Action:
+        """Offer an action as a command of this area."""
+        self.commands[act.name] = act
+
         def handler(*args):
-            conn = connections.get(request.sid)
+            conn = connections.get((self.namespace, request.sid))
             if conn is None:
                 return _refusal(_("Keine Verbindung zum Workshop."), "not_connected")
             if not conn.bucket.take():
                 return _refusal(_("Zu viele Anfragen – bitte kurz warten."), "throttled")
-            if role == "staff" and not conn.staff:
-                return _refusal(_("Das dürfen nur Moderierende."), "forbidden")
-            if role == "participant" and conn.participant_id is None:
-                return _refusal(_("Bitte tritt dem Workshop zuerst bei."), "not_member")
             payload = args[0] if len(args) == 1 else None
-            return commands.run(lambda: _execute(fn, event, conn, payload))
+            sid = request.sid
+            return commands.run(lambda: self._execute(act, conn, sid, payload))
 
-        socketio.on_event(event, handler)
-        return handler
+        socketio.on_event(act.name, handler, namespace=self.namespace)
+        return act
 
-    return decorate
-
-
-def _execute(fn, event: str, conn: Connection, payload) -> dict:
-    """Load the connection's workshop and person, run the command, turn refusals into replies."""
-    workshop = db.session.get(Workshop, conn.workshop_id)
-    participant = db.session.get(Participant, conn.participant_id) if conn.participant_id else None
-    if workshop is None or (conn.participant_id and participant is None):
-        return _refusal(_("Diesen Workshop gibt es nicht mehr."), "not_found")
-    try:
-        reply = fn(conn, workshop, participant, payload) or {}
-    except ServiceError as exc:
-        db.session.rollback()
-        return _refusal(str(exc.message), exc.code)
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("socket command %s failed", event)
-        return _refusal(_("Interner Fehler – bitte noch einmal versuchen."), "error")
-    return {"ok": True, **reply}
+    def _execute(self, act: Action, conn: Connection, sid: str, payload) -> dict:
+        """Authorise, validate, run; a refusal changes nothing and says why."""
+        try:
+            ctx = self.context(conn.identity, sid)
+            reply = perform(act, ctx, payload if payload is not None else {})
+        except ServiceError as exc:
+            db.session.rollback()
+            return _refusal(str(exc.message), exc.code)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("socket command %s%s failed", self.namespace, act.name)
+            return _refusal(_("Interner Fehler – bitte noch einmal versuchen."), "error")
+        finally:
+            db.session.remove()
+        return {"ok": True, **reply}
 
 
 class CommandQueue:
@@ -190,11 +202,12 @@ def _refusal(message: str, code: str) -> dict:
     return {"ok": False, "error": message, "code": code}
 
 
-@command("sync", role="any")
-def sync(conn, workshop, participant, payload):
-    """Return the board as this screen must show it; sent on every (re)connect."""
-    return {
-        "board": board_snapshot(
-            workshop, participant, staff=conn.staff, secret=current_app.config["SECRET_KEY"]
-        )
-    }
+def refuse_connection(reason: str):
+    """Refuse a socket; the client sees ``reason`` as the error's message."""
+    raise ConnectionRefusedError(reason)
+
+
+@socketio.on("connect")
+def _no_default_namespace(auth=None):
+    """Every screen has its own namespace; the default one admits nobody."""
+    raise ConnectionRefusedError("no such area")

@@ -29,6 +29,14 @@ def form_from_payload(form_class, payload):
     return form
 
 
+def validated_form(form_class, formdata):
+    """Return a validated form built from submitted form data (CSRF checked), or raise."""
+    form = form_class(formdata=formdata)
+    if not form.validate():
+        raise ServiceError(first_error(form))
+    return form
+
+
 def first_error(form) -> str:
     """Return the first validation message of a form, prefixed with the field's label."""
     for field in form:

@@ -156,11 +156,19 @@ class Actions:
         return laptop
 
     def socket(self, phone, slug="vielfalt", role="participant"):
-        """Open a Socket.IO test connection for a phone or laptop."""
-        sio = socketio.test_client(
-            self.app,
-            flask_test_client=phone,
-            auth={"workshop": self.workshop(slug).short_code, "role": role},
+        """Open a Socket.IO test connection: a phone's board, a console or a projector."""
+        workshop = self.workshop(slug)
+        if role == "projector":
+            namespace, auth = "/projector", {"projector": workshop.projector_token}
+        elif role in ("staff", "console"):
+            namespace, auth = "/console", {"workshop": workshop.short_code}
+        else:
+            namespace, auth = "/board", {"workshop": workshop.short_code}
+        sio = ScreenSocket(
+            socketio.test_client(
+                self.app, namespace=namespace, flask_test_client=phone, auth=auth
+            ),
+            namespace,
         )
         self._sockets.append(sio)
         return sio
@@ -176,6 +184,30 @@ class Actions:
         for sio in self._sockets:
             if sio.is_connected():
                 sio.disconnect()
+
+
+class ScreenSocket:
+    """A Socket.IO test client bound to one screen's namespace."""
+
+    def __init__(self, client, namespace):
+        self.client = client
+        self.namespace = namespace
+        self.flask_test_client = client.flask_test_client
+
+    def emit(self, event, *args, callback=False):
+        return self.client.emit(event, *args, callback=callback, namespace=self.namespace)
+
+    def get_received(self):
+        return self.client.get_received(self.namespace)
+
+    def is_connected(self):
+        return self.client.is_connected(self.namespace)
+
+    def disconnect(self):
+        self.client.disconnect(self.namespace)
+
+    def connect(self, auth):
+        self.client.connect(namespace=self.namespace, auth=auth)
 
 
 @pytest.fixture

@@ -1,21 +1,20 @@
-"""The facilitator's pages: the facilitator link, a minimal control page and the projector view."""
+"""The facilitator's pages: the facilitator link and the console (works without JavaScript)."""
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, select
 
-from app import realtime
+from app import texts
+from app.actions import perform
 from app.extensions import db
-from app.facilitate import bp
+from app.facilitate import actions, bp
 from app.facilitate.forms import PHASE_LABELS, PhaseForm
-from app.identity import grant_staff, is_staff
+from app.identity import grant_facilitator, is_facilitator
 from app.models import Membership, Phase, Workshop
-from app.qr import qr_svg
-from app.services import phases
+from app.models.screens import Screen
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
-from app.validation import first_error
 
 
 def public_url() -> str:
@@ -28,11 +27,15 @@ def join_link(workshop: Workshop) -> str:
     return public_url() + url_for("participant.join", token=workshop.join_token)
 
 
-def _staff_workshop(code: str) -> Workshop:
+def projector_link(workshop: Workshop) -> str:
+    """The projector's read-only link."""
+    return public_url() + url_for("projector.wall", token=workshop.projector_token)
+
+
+def _facilitated_workshop(code: str) -> Workshop:
+    """The workshop this browser facilitates; a wrong code and no right are answered alike."""
     workshop = workshop_by_code(code)
-    if workshop is None:
-        abort(404)
-    if not is_staff(workshop):
+    if workshop is None or not is_facilitator(workshop):
         abort(403)
     return workshop
 
@@ -47,72 +50,56 @@ def facilitator_link(token):
     )
     if workshop is None:
         abort(404)
-    grant_staff(workshop)
+    grant_facilitator(workshop)
     return redirect(url_for("facilitate.console", code=workshop.short_code))
+
+
+def console_config(workshop: Workshop) -> dict:
+    """What the console's script needs from the server."""
+    locale = str(get_locale())
+    return {
+        "screen": Screen.CONSOLE.value,
+        "code": workshop.short_code,
+        "namespace": Screen.CONSOLE.namespace,
+        "auth": {"workshop": workshop.short_code},
+        "csrf": generate_csrf(),
+        "limits": texts.limits(),
+        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
+        "strings": texts.console_texts(),
+    }
 
 
 @bp.route("/w/<code>/facilitate", methods=["GET", "POST"])
 def console(code):
-    """Switch phases and see who has joined (the full console comes later)."""
-    workshop = _staff_workshop(code)
-    form = PhaseForm(phase=workshop.phase)
-    if form.is_submitted():
-        if not form.validate():
-            flash(first_error(form), "error")
+    """Run the workshop: phases, who has joined, the live board."""
+    workshop = _facilitated_workshop(code)
+    if request.method == "POST":
+        ctx = actions.ConsoleContext(workshop)
+        try:
+            perform(actions.set_phase, ctx, request.form)
+        except ServiceError as exc:
+            flash(str(exc.message), "error")
         else:
-            try:
-                phases.set_phase(workshop, form.phase.data)
-            except ServiceError as exc:
-                flash(str(exc.message), "error")
-            else:
-                realtime.phase_changed(workshop)
-                flash(_("Phase: %(p)s", p=PHASE_LABELS[workshop.current_phase]), "success")
-            return redirect(url_for("facilitate.console", code=code))
+            flash(f"{actions.set_phase.done} {PHASE_LABELS[workshop.current_phase]}", "success")
+        return redirect(url_for("facilitate.console", code=workshop.short_code))
     members = db.session.scalar(
-        select(db.func.count(Membership.id)).filter_by(workshop_id=workshop.id)
+        select(func.count(Membership.id)).filter_by(workshop_id=workshop.id)
     )
     return render_template(
         "facilitate/console.html",
         workshop=workshop,
-        form=form,
+        form=PhaseForm(phase=workshop.phase),
         members=members,
         join_link=join_link(workshop),
+        projector_link=projector_link(workshop),
         phase_labels=PHASE_LABELS,
         Phase=Phase,
+        client_config=console_config(workshop),
     )
 
 
 @bp.route("/w/<code>/projector")
 def projector(code):
-    """The projector view: QR code and code, the live wall, the phase, the results."""
-    workshop = _staff_workshop(code)
-    strings = {f"phase_{phase.value}": str(label) for phase, label in PHASE_LABELS.items()}
-    strings.update(
-        dots_total=_("{n} Punkte"),
-        dots_given=_("{n} Punkte vergeben"),
-        anonymous=_("anonym"),
-        answers=_("Antwort auf: {text}"),
-        online=_("verbunden"),
-        offline=_("Verbindung unterbrochen – verbinde neu …"),
-        new_card=_("Neue Karte: {text}"),
-    )
-    locale = str(get_locale())
-    return render_template(
-        "facilitate/projector.html",
-        workshop=workshop,
-        join_link=join_link(workshop),
-        phase_labels=PHASE_LABELS,
-        strings=strings,
-        groups={g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
-    )
-
-
-@bp.route("/w/<code>/qr.svg")
-def qr_code(code):
-    """The workshop's join link as an SVG QR code."""
-    workshop = _staff_workshop(code)
-    return Response(
-        qr_svg(join_link(workshop)),
-        mimetype="image/svg+xml",
-        headers={"Cache-Control": "private, max-age=3600"},
-    )
+    """From the console to the projector's own read-only link."""
+    workshop = _facilitated_workshop(code)
+    return redirect(url_for("projector.wall", token=workshop.projector_token))

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,6 +48,10 @@ class Card(db.Model):
     edited_at: Mapped[datetime | None]
 
     author = relationship("Participant")
+
+    @hybrid_property
+    def on_board(self) -> bool:
+        return self.status == CardStatus.VISIBLE
 
 
 class Vote(db.Model):

@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -86,6 +87,8 @@ class Workshop(db.Model):
     short_code: Mapped[str] = mapped_column(String(6), unique=True)
     #: Secret of the facilitator link; whoever opens it runs this workshop.
     facilitator_token: Mapped[str] = mapped_column(String(64), unique=True)
+    projector_token: Mapped[str] = mapped_column(String(64), unique=True)
+    seq: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="workshops")
 
@@ -93,3 +96,20 @@ class Workshop(db.Model):
     def current_phase(self) -> Phase:
         """Return the phase as an enum member."""
         return Phase(self.phase)
+
+    @hybrid_property
+    def collecting(self) -> bool:
+        return self.phase == Phase.COLLECT
+
+    @hybrid_property
+    def voting(self) -> bool:
+        return self.phase == Phase.VOTE
+
+    @hybrid_property
+    def results_shown(self) -> bool:
+        return self.phase in (Phase.RESULTS, Phase.CLOSED)
+
+    @results_shown.inplace.expression
+    @classmethod
+    def _results_shown(cls):
+        return cls.phase.in_([Phase.RESULTS, Phase.CLOSED])

@@ -3,18 +3,20 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
-from app import realtime
+from app import texts
+from app.actions import perform
 from app.identity import current_participant, remember_participant
 from app.models import Phase, Workshop
-from app.participant import bp
-from app.participant.forms import CardRefForm, CodeForm, EditCardForm, JoinForm, PostCardForm
-from app.ratelimit import join_code_failures
-from app.services import board, joining, voting
+from app.models.screens import Screen
+from app.participant import actions, bp
+from app.participant.forms import CardRefForm, CodeForm, JoinForm, PostCardForm
+from app.ratelimit import TooManyGuesses, find_workshop
+from app.services import joining
 from app.services.errors import ServiceError
 from app.services.snapshot import board_snapshot
-from app.validation import first_error
 
 
 @bp.route("/")
@@ -29,19 +31,16 @@ def join_by_code():
     form = CodeForm(code=request.args.get("code", ""))
     status = 200
     if form.validate_on_submit():
-        client = request.remote_addr or "?"
-        limit = current_app.config["JOIN_CODE_ATTEMPTS_PER_MINUTE"]
-        wait = join_code_failures.retry_after(client, limit)
-        if wait:
+        try:
+            workshop = find_workshop(form.code.data, request.remote_addr or "?")
+        except TooManyGuesses as exc:
             form.code.errors.append(
-                _("Zu viele falsche Versuche. Bitte warte %(s)s Sekunden.", s=wait)
+                _("Zu viele falsche Versuche. Bitte warte %(s)s Sekunden.", s=exc.retry_after)
             )
             status = 429
         else:
-            workshop = joining.workshop_by_code(form.code.data)
             if workshop is not None:
                 return redirect(url_for("participant.join", token=workshop.join_token))
-            join_code_failures.fail(client)
             form.code.errors.append(_("Diesen Code gibt es nicht. Bitte prüfe ihn."))
             status = 400
     elif form.is_submitted():
@@ -91,15 +90,39 @@ def join(token):
     ), status
 
 
-def _member_workshop(code: str):
-    """Return the workshop and, if this phone has joined it, the participant."""
-    workshop = joining.workshop_by_code(code)
+def _guarded_workshop(code: str) -> Workshop:
+    """Find the workshop of a typed or linked code; wrong codes count against the guess limit."""
+    try:
+        workshop = find_workshop(code, request.remote_addr or "?")
+    except TooManyGuesses as exc:
+        abort(429, description=exc.retry_after)
     if workshop is None:
         abort(404)
+    return workshop
+
+
+def _member_workshop(code: str):
+    """Return the workshop and, if this phone has joined it, the participant."""
+    workshop = _guarded_workshop(code)
     participant = current_participant(workshop.event_id)
     if participant is not None and not joining.is_member(workshop, participant):
         participant = None
     return workshop, participant
+
+
+def board_config(workshop: Workshop) -> dict:
+    """What the board's script needs from the server: where to connect, limits and texts."""
+    locale = str(get_locale())
+    return {
+        "screen": Screen.PHONE.value,
+        "code": workshop.short_code,
+        "namespace": Screen.PHONE.namespace,
+        "auth": {"workshop": workshop.short_code},
+        "csrf": generate_csrf(),
+        "limits": texts.limits(),
+        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
+        "strings": texts.board_texts(),
+    }
 
 
 @bp.route("/w/<code>")
@@ -107,10 +130,12 @@ def board_page(code):
     """The live board on the phone; the server renders it so it also works without JavaScript."""
     workshop, participant = _member_workshop(code)
     if participant is None:
-        return redirect(url_for("participant.join", token=workshop.join_token))
+        # Only the code form hands out the join link, so this page is no shortcut past its limit.
+        return redirect(url_for("participant.join_by_code", code=workshop.short_code))
     snapshot = board_snapshot(
-        workshop, participant, staff=False, secret=current_app.config["SECRET_KEY"]
+        workshop, Screen.PHONE, current_app.config["SECRET_KEY"], participant
     )
+    config = board_config(workshop)
     return render_template(
         "participant/board.html",
         workshop=workshop,
@@ -118,85 +143,55 @@ def board_page(code):
         snapshot=snapshot,
         post_form=PostCardForm(formdata=None),
         ref_form=CardRefForm(formdata=None),
+        client_config=config,
         Phase=Phase,
-        groups={g.key: g.label(str(get_locale())) for g in workshop.event.stakeholder_groups},
+        groups=config["groups"],
     )
 
 
-def _board_action(code, form_class, action, announce):
-    """Run one board form: authorise, validate, call the service, broadcast, go back."""
+def _board_form(code: str, act):
+    """Run one board action from a plain form (phones without JavaScript), then go back."""
     workshop, participant = _member_workshop(code)
     if participant is None:
         abort(403)
-    form = form_class()
-    if not form.validate():
-        flash(first_error(form), "error")
-        return redirect(url_for("participant.board_page", code=code))
+    ctx = actions.BoardContext(workshop, participant)
     try:
-        result = action(workshop, participant, form)
+        perform(act, ctx, request.form)
     except ServiceError as exc:
         flash(str(exc.message), "error")
     else:
-        announce(workshop, participant, result)
-    anchor = form.id.data if form_class is not PostCardForm else None
-    return redirect(url_for("participant.board_page", code=code, _anchor=anchor))
+        if act.done:
+            flash(str(act.done), "success")
+    card_id = request.form.get("id") if act is not actions.post_card else None
+    anchor = f"card-{card_id}" if card_id else None
+    return redirect(url_for("participant.board_page", code=workshop.short_code, _anchor=anchor))
 
 
 @bp.post("/w/<code>/cards")
 def post_card(code):
-    """Post a card from the form (phones without JavaScript)."""
-
-    def action(workshop, participant, form):
-        return board.post_card(workshop, participant, **form.card_values())
-
-    def announce(workshop, participant, result):
-        card, created = result
-        if created:
-            realtime.card_posted(card)
-        flash(_("Deine Karte hängt am Board."), "success")
-
-    return _board_action(code, PostCardForm, action, announce)
+    """Post a card from the form."""
+    return _board_form(code, actions.post_card)
 
 
 @bp.post("/w/<code>/cards/edit")
 def edit_card(code):
     """Change one's own card from the form."""
-    return _board_action(
-        code,
-        EditCardForm,
-        lambda w, p, form: board.edit_card(w, p, **form.card_values()),
-        lambda w, p, card: realtime.card_edited(card),
-    )
+    return _board_form(code, actions.edit_card)
 
 
 @bp.post("/w/<code>/cards/withdraw")
 def withdraw_card(code):
     """Withdraw one's own card from the form."""
-    return _board_action(
-        code,
-        CardRefForm,
-        lambda w, p, form: board.withdraw_card(w, p, card_id=form.id.data),
-        lambda w, p, card: realtime.card_withdrawn(card),
-    )
+    return _board_form(code, actions.withdraw_card)
 
 
 @bp.post("/w/<code>/votes")
 def cast_vote(code):
     """Put a dot on a card from the form."""
-    return _board_action(
-        code,
-        CardRefForm,
-        lambda w, p, form: voting.cast_vote(w, p, card_id=form.id.data),
-        lambda w, p, change: realtime.dots_changed(p.id, w.id, change.as_payload()),
-    )
+    return _board_form(code, actions.cast_vote)
 
 
 @bp.post("/w/<code>/votes/take-back")
 def take_back_vote(code):
     """Take a dot back from the form."""
-    return _board_action(
-        code,
-        CardRefForm,
-        lambda w, p, form: voting.take_back_vote(w, p, card_id=form.id.data),
-        lambda w, p, change: realtime.dots_changed(p.id, w.id, change.as_payload()),
-    )
+    return _board_form(code, actions.take_back_vote)

@@ -1,59 +1,45 @@
-"""Participants' socket commands; each validates with the HTTP form and calls one service."""
+"""The phone's socket area (namespace /board): admission, and the board's actions as commands."""
 
-from flask import current_app, request
+from flask import request
 
 from app import realtime
-from app.participant.forms import CardRefForm, EditCardForm, PostCardForm
-from app.services import board, voting
-from app.sockets import command
-from app.validation import form_from_payload
+from app.identity import current_participant
+from app.models.screens import Screen
+from app.participant import actions
+from app.ratelimit import TooManyGuesses, find_workshop
+from app.services.joining import is_member
+from app.sockets import Admission, Area, ConnectionRefusedError, refuse_connection  # noqa: F401
 
 
-def _card(card) -> dict:
-    return {"card": board.card_payload(card, current_app.config["SECRET_KEY"])}
+def admit(auth: dict) -> Admission:
+    """Admit a phone that joined the workshop.
+
+    A wrong code and a right one this phone has not joined are refused alike,
+    and wrong codes count against the same limit as on the code form.
+    """
+    code = auth.get("workshop")
+    try:
+        client = request.remote_addr or "?"
+        workshop = find_workshop(code, client) if isinstance(code, str) else None
+    except TooManyGuesses:
+        refuse_connection("throttled")
+    participant = current_participant(workshop.event_id) if workshop else None
+    if participant is None or not is_member(workshop, participant):
+        refuse_connection("not joined")
+    return Admission(
+        identity={"workshop": workshop.id, "participant": participant.id},
+        rooms=[
+            realtime.workshop_room(workshop.id),
+            realtime.participant_room(participant.id, workshop.id),
+        ],
+        presence=[realtime.presence_scope(workshop.id, Screen.PHONE)],
+    )
 
 
-@command("post_card")
-def post_card(conn, workshop, participant, payload):
-    """Post a card; a resend of the same id is acknowledged without a second card."""
-    form = form_from_payload(PostCardForm, payload)
-    card, created = board.post_card(workshop, participant, **form.card_values())
-    if created:
-        realtime.card_posted(card)
-    return _card(card)
-
-
-@command("edit_card")
-def edit_card(conn, workshop, participant, payload):
-    """Change the text of one's own card."""
-    form = form_from_payload(EditCardForm, payload)
-    card = board.edit_card(workshop, participant, **form.card_values())
-    realtime.card_edited(card)
-    return _card(card)
-
-
-@command("withdraw_card")
-def withdraw_card(conn, workshop, participant, payload):
-    """Take one's own card off the board."""
-    form = form_from_payload(CardRefForm, payload)
-    card = board.withdraw_card(workshop, participant, card_id=form.id.data)
-    realtime.card_withdrawn(card)
-    return {"id": card.id}
-
-
-@command("cast_vote")
-def cast_vote(conn, workshop, participant, payload):
-    """Put a dot on a card."""
-    form = form_from_payload(CardRefForm, payload)
-    change = voting.cast_vote(workshop, participant, card_id=form.id.data).as_payload()
-    realtime.dots_changed(participant.id, workshop.id, change, skip_sid=request.sid)
-    return change
-
-
-@command("take_back_vote")
-def take_back_vote(conn, workshop, participant, payload):
-    """Take a dot back from a card."""
-    form = form_from_payload(CardRefForm, payload)
-    change = voting.take_back_vote(workshop, participant, card_id=form.id.data).as_payload()
-    realtime.dots_changed(participant.id, workshop.id, change, skip_sid=request.sid)
-    return change
+area = Area(
+    Screen.PHONE.namespace,
+    admit,
+    lambda identity, sid: actions.board_context(identity["workshop"], identity["participant"], sid),
+)
+for act in actions.ALL:
+    area.command(act)

@@ -9,12 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Card, CardKind, CardStatus, Membership, Participant, Phase, Vote, Workshop
+from app.models import Card, CardKind, CardStatus, Membership, Participant, Vote, Workshop
 from app.models._types import utcnow
 from app.services.errors import ServiceError
-
-#: Phases in which the board takes new cards and authors may change theirs.
-COLLECTING = {Phase.COLLECT}
+from app.services.facts import next_seq
 
 
 def author_key(secret: str, participant_id: str, workshop_id: int) -> str:
@@ -40,7 +38,7 @@ def require_membership(workshop: Workshop, participant: Participant | None) -> M
 
 def _own_card(workshop: Workshop, participant: Participant, card_id: str) -> Card:
     card = db.session.get(Card, card_id)
-    if card is None or card.workshop_id != workshop.id or card.status != CardStatus.VISIBLE:
+    if card is None or card.workshop_id != workshop.id or not card.on_board:
         raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")
     if card.author_id != participant.id:
         raise ServiceError(_l("Du kannst nur deine eigenen Karten ändern."), "forbidden")
@@ -48,7 +46,7 @@ def _own_card(workshop: Workshop, participant: Participant, card_id: str) -> Car
 
 
 def _require_collecting(workshop: Workshop) -> None:
-    if workshop.current_phase not in COLLECTING:
+    if not workshop.collecting:
         raise ServiceError(
             _l("Karten können nur in der Sammelphase geschrieben oder geändert werden."), "phase"
         )
@@ -64,7 +62,7 @@ def _answered_problem(workshop: Workshop, kind: str, answers_id: str | None) -> 
         problem is None
         or problem.workshop_id != workshop.id
         or problem.kind != CardKind.PROBLEM
-        or problem.status != CardStatus.VISIBLE
+        or not problem.on_board
     ):
         raise ServiceError(_l("Das Problem, auf das du antwortest, gibt es nicht (mehr)."))
     return problem.id
@@ -99,6 +97,8 @@ def post_card(
     )
     db.session.add(card)
     try:
+        db.session.flush()
+        next_seq(workshop)
         db.session.commit()
     except IntegrityError:
         # The same card arrived twice at once (two tabs, a resend racing its original).
@@ -133,6 +133,7 @@ def edit_card(
     if text != card.text:
         card.text = text
         card.edited_at = utcnow()
+    next_seq(workshop)
     db.session.commit()
     return card
 
@@ -146,6 +147,7 @@ def withdraw_card(workshop: Workshop, participant: Participant, *, card_id: str)
     db.session.execute(
         Card.__table__.update().where(Card.answers_id == card.id).values(answers_id=None)
     )
+    next_seq(workshop)
     db.session.commit()
     return card
 
@@ -180,7 +182,7 @@ def visible_cards(workshop: Workshop) -> list[Card]:
         db.session.scalars(
             select(Card)
             .options(joinedload(Card.author))
-            .filter_by(workshop_id=workshop.id, status=CardStatus.VISIBLE.value)
+            .where(Card.workshop_id == workshop.id, Card.on_board)
             .order_by(Card.created_at, Card.id)
         )
     )
@@ -191,7 +193,7 @@ def dot_totals(workshop: Workshop) -> dict[str, int]:
     rows = db.session.execute(
         select(Vote.card_id, func.sum(Vote.dots))
         .join(Card, Card.id == Vote.card_id)
-        .where(Card.workshop_id == workshop.id, Card.status == CardStatus.VISIBLE.value)
+        .where(Card.workshop_id == workshop.id, Card.on_board)
         .group_by(Vote.card_id)
     )
     return {card_id: int(total) for card_id, total in rows if total}

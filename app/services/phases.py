@@ -6,6 +6,7 @@ from app.extensions import db
 from app.models import Phase, Workshop
 from app.models._types import utcnow
 from app.services.errors import ServiceError
+from app.services.facts import next_seq
 
 
 def set_phase(workshop: Workshop, phase: str) -> Workshop:
@@ -17,5 +18,7 @@ def set_phase(workshop: Workshop, phase: str) -> Workshop:
     if target != workshop.current_phase:
         workshop.phase = target.value
         workshop.phase_changed_at = utcnow()
+        db.session.flush()
+        next_seq(workshop)
         db.session.commit()
     return workshop

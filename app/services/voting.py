@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Card, CardStatus, Membership, Participant, Phase, Vote, Workshop
+from app.models import Card, Membership, Participant, Vote, Workshop
 from app.services.board import require_membership
 from app.services.errors import ServiceError
 
@@ -45,21 +45,20 @@ def my_votes(workshop: Workshop, participant: Participant) -> dict:
 
 # Votes are the hottest path (a whole room at once), so they use the tables
 # directly rather than ORM objects: the same SQL, without the ORM's bookkeeping.
-_card = Card.__table__
 _membership = Membership.__table__
 _vote = Vote.__table__
 
 
 def _votable_card(workshop: Workshop, card_id: str) -> str:
-    if workshop.current_phase != Phase.VOTE:
+    if not workshop.voting:
         raise ServiceError(
             _l("Punkte können nur in der Abstimmungsphase vergeben werden."), "phase"
         )
     found = db.session.execute(
-        select(_card.c.id).where(
-            _card.c.id == card_id,
-            _card.c.workshop_id == workshop.id,
-            _card.c.status == CardStatus.VISIBLE.value,
+        select(Card.id).where(
+            Card.id == card_id,
+            Card.workshop_id == workshop.id,
+            Card.on_board,
         )
     ).scalar_one_or_none()
     if found is None:

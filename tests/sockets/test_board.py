@@ -20,7 +20,7 @@ def _card(kind="problem", text="Zu wenig Treffpunkte", **extra):
 
 @pytest.fixture
 def room(actions):
-    """Two phones and the projector in one workshop, a phone in another workshop."""
+    """Two phones and the console in one workshop, a phone in another workshop."""
     phones = []
     for name in ("Ayşe", "Bernd"):
         phone = actions.phone()
@@ -29,10 +29,10 @@ def room(actions):
     other = actions.phone()
     actions.join(other, slug="antisemitismus")
     elsewhere = actions.socket(other, slug="antisemitismus")
-    projector = actions.socket(actions.facilitator(), role="staff")
-    for sio in (*phones, elsewhere, projector):
+    console = actions.socket(actions.facilitator(), role="console")
+    for sio in (*phones, elsewhere, console):
         sio.get_received()
-    return phones[0], phones[1], projector, elsewhere
+    return phones[0], phones[1], console, elsewhere
 
 
 def _count(app, model=Card):
@@ -45,7 +45,7 @@ def test_connection_needs_a_joined_phone(actions):
     assert not stranger.is_connected()
     fake_staff = actions.phone()
     actions.join(fake_staff)
-    assert not actions.socket(fake_staff, role="staff").is_connected()
+    assert not actions.socket(fake_staff, role="console").is_connected()
 
 
 def test_unknown_workshop_is_refused(actions, app):
@@ -53,20 +53,22 @@ def test_unknown_workshop_is_refused(actions, app):
 
     phone = actions.phone()
     actions.join(phone)
-    sio = socketio.test_client(app, flask_test_client=phone, auth={"workshop": "ZZZZZZ"})
-    assert not sio.is_connected()
+    sio = socketio.test_client(
+        app, namespace="/board", flask_test_client=phone, auth={"workshop": "ZZZZZZ"}
+    )
+    assert not sio.is_connected("/board")
 
 
 def test_a_posted_card_reaches_everyone_in_the_workshop_and_nobody_else(room, app):
-    ayse, bernd, projector, elsewhere = room
+    ayse, bernd, console, elsewhere = room
     card = _card(text="Queere Jugendliche finden keine Beratung 🏳️‍🌈")
     reply = _ack(ayse, "post_card", card)
     assert reply["ok"] is True
     assert reply["card"]["text"] == card["text"]
     assert reply["card"]["author_name"] == "Ayşe"
     assert reply["card"]["author_group"] == "verwaltung"
-    assert [c["id"] for c in events(bernd, "card_posted")] == [card["id"]]
-    assert [c["id"] for c in events(projector, "card_posted")] == [card["id"]]
+    assert [e["card"]["id"] for e in events(bernd, "card_posted")] == [card["id"]]
+    assert [e["card"]["id"] for e in events(console, "card_posted")] == [card["id"]]
     assert events(elsewhere, "card_posted") == []
     assert _count(app) == 1
 
@@ -118,18 +120,18 @@ def test_reconnect_gets_the_whole_board(room, actions):
 
 
 def test_authors_edit_and_withdraw_their_own_cards_only(room, app):
-    ayse, bernd, projector, _ = room
+    ayse, bernd, console, _ = room
     card = _card()
     _ack(ayse, "post_card", card)
     events(bernd, "card_posted")
     edited = _ack(ayse, "edit_card", {"id": card["id"], "text": "Genauer: keine Treffpunkte"})
     assert edited["ok"] and edited["card"]["edited"] is True
-    assert events(bernd, "card_edited")[0]["text"] == "Genauer: keine Treffpunkte"
+    assert events(bernd, "card_edited")[0]["card"]["text"] == "Genauer: keine Treffpunkte"
     foreign = _ack(bernd, "edit_card", {"id": card["id"], "text": "meins"})
     assert foreign["ok"] is False and "eigenen" in foreign["error"]
     assert _ack(bernd, "withdraw_card", {"id": card["id"]})["ok"] is False
     assert _ack(ayse, "withdraw_card", {"id": card["id"]})["ok"] is True
-    assert events(projector, "card_withdrawn") == [{"id": card["id"]}]
+    assert [e["id"] for e in events(console, "card_withdrawn")] == [card["id"]]
     assert _ack(ayse, "sync", {})["board"]["cards"] == []
 
 
@@ -145,14 +147,14 @@ def test_no_posting_while_voting_and_no_voting_while_collecting(room, actions):
     assert _ack(ayse, "edit_card", {"id": card["id"], "text": "neu"})["code"] == "phase"
 
 
-def test_votes_go_to_my_tabs_and_totals_only_to_staff_until_results(room, actions, app):
-    ayse, bernd, projector, _ = room
+def test_votes_go_to_my_tabs_and_totals_only_to_the_console_until_results(room, actions, app):
+    ayse, bernd, console, _ = room
     card = _card()
     _ack(ayse, "post_card", card)
     actions.set_phase("vote")
     # Bernd's second tab on the same phone.
     second_tab = actions.socket(actions._sockets[1].flask_test_client)
-    for sio in (ayse, bernd, projector, second_tab):
+    for sio in (ayse, bernd, console, second_tab):
         sio.get_received()
     reply = _ack(bernd, "cast_vote", {"id": card["id"]})
     assert reply == {"ok": True, "card": card["id"], "dots": 1, "dots_left": 4}
@@ -160,7 +162,7 @@ def test_votes_go_to_my_tabs_and_totals_only_to_staff_until_results(room, action
     assert _ack(second_tab, "sync", {})["board"]["me"]["votes"] == {card["id"]: 1}
     assert events(ayse, "dots_changed") == []
     assert events(ayse, "tally") == []
-    assert events(projector, "tally") == [{"totals": {card["id"]: 1}}]
+    assert events(console, "tally") == [{"totals": {card["id"]: 1}, "dots_given": 1}]
     assert _ack(ayse, "sync", {})["board"]["totals"] is None
     actions.set_phase("results")
     board = _ack(ayse, "sync", {})["board"]
@@ -182,14 +184,16 @@ def test_results_rank_cards_by_dots(room, actions):
 
 
 def test_phase_change_from_the_facilitator_reaches_every_screen(room, actions):
-    ayse, _, projector, elsewhere = room
-    reply = _ack(projector, "set_phase", {"phase": "discuss"})
-    assert reply == {"ok": True, "phase": "discuss"}
-    assert events(ayse, "phase_changed") == [{"phase": "discuss"}]
+    ayse, _, console, elsewhere = room
+    reply = _ack(console, "set_phase", {"phase": "discuss"})
+    assert reply["ok"] is True and reply["workshop"]["phase"] == "discuss"
+    [fact] = events(ayse, "phase_changed")
+    assert fact["workshop"]["phase"] == "discuss"
+    assert fact["workshop"]["collecting"] is False
     assert events(elsewhere, "phase_changed") == []
     refused = _ack(ayse, "set_phase", {"phase": "vote"})
-    assert refused["ok"] is False and refused["code"] == "forbidden"
-    assert _ack(projector, "set_phase", {"phase": "später"})["ok"] is False
+    assert refused["ok"] is False and refused["code"] == "unknown"
+    assert _ack(console, "set_phase", {"phase": "später"})["ok"] is False
 
 
 BAD_POSTS = [

@@ -59,14 +59,18 @@ def test_arbitrary_payloads_never_fail_and_a_refusal_changes_nothing(actions, co
         phone = actions.phone()
         actions.join(phone)
         actions.screen = actions.socket(phone)
-        actions.staff = actions.socket(actions.facilitator(), role="staff")
-    for sio in (actions.screen, actions.staff):
+        actions.staff = actions.socket(actions.facilitator(), role="console")
+        actions.projector = actions.socket(actions.phone(), role="projector")
+    for sio in (actions.screen, actions.staff, actions.projector):
         before = _state(actions.app)
         reply = sio.emit(command, payload, callback=True)
         assert isinstance(reply, dict) and "ok" in reply
         assert reply.get("code") != "error", reply
         if not reply["ok"]:
             assert reply["error"]
+            assert _state(actions.app) == before
+        if sio is actions.projector:
+            assert reply["ok"] is (command == "sync")
             assert _state(actions.app) == before
 
 
@@ -108,7 +112,7 @@ class BoardMachine(RuleBasedStateMachine):
 
     def setup(self, actions):
         self.actions = actions
-        self.staff = actions.socket(actions.facilitator(), role="staff")
+        self.staff = actions.socket(actions.facilitator(), role="console")
 
     @initialize()
     def a_room_with_cards(self):

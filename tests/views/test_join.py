@@ -32,11 +32,70 @@ def test_joining_anonymously_leads_to_the_board(actions):
     assert "Karte schreiben" in board.get_data(as_text=True)
 
 
-def test_board_without_joining_sends_to_the_join_page(client, actions):
+def test_board_without_joining_sends_to_the_code_form_without_the_join_link(client, actions):
     workshop = actions.workshop()
     response = client.get(f"/w/{workshop.short_code}")
     assert response.status_code == 302
-    assert f"/j/{workshop.join_token}" in response.headers["Location"]
+    assert response.headers["Location"].endswith(f"/join?code={workshop.short_code}")
+    assert workshop.join_token not in response.get_data(as_text=True)
+    form = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'value="{workshop.short_code}"' in form
+
+
+@pytest.mark.parametrize("path", ["/w/{code}", "/w/{code}/cards"])
+def test_every_path_that_tells_a_right_code_shares_the_guess_limit(client, actions, app, path):
+    limit = app.config["JOIN_CODE_ATTEMPTS_PER_MINUTE"]
+    for n in range(limit):
+        wrong = path.format(code=f"ZZZZZ{'ABCDEFGHJK'[n]}")
+        response = client.post(wrong) if path.endswith("cards") else client.get(wrong)
+        assert response.status_code == 404
+    right = client.get(f"/w/{actions.workshop().short_code}")
+    assert right.status_code == 429
+    assert "Zu viele falsche Codes" in right.get_data(as_text=True)
+    assert int(right.headers["Retry-After"]) > 0
+    assert client.post("/join", data={"code": actions.workshop().short_code}).status_code == 429
+
+
+@pytest.mark.parametrize("path", ["/w/{code}/facilitate", "/w/{code}/projector"])
+def test_facilitator_paths_answer_a_wrong_code_and_a_right_one_alike(client, actions, path):
+    wrong = client.get(path.format(code="ZZZZZZ"))
+    right = client.get(path.format(code=actions.workshop().short_code))
+    assert wrong.status_code == right.status_code == 403
+    assert "Kein Zugang" in wrong.get_data(as_text=True)
+    assert "Kein Zugang" in right.get_data(as_text=True)
+
+
+def test_the_socket_handshake_does_not_tell_a_right_code_from_a_wrong_one(
+    actions, app, monkeypatch
+):
+    from app.extensions import socketio
+    from app.participant import sockets
+
+    reasons = []
+
+    def refuse(reason):
+        reasons.append(reason)
+        raise sockets.ConnectionRefusedError(reason)
+
+    monkeypatch.setattr(sockets, "refuse_connection", refuse)
+    phone = actions.phone()
+    for code in ("ZZZZZZ", actions.workshop().short_code):
+        sio = socketio.test_client(
+            app, namespace="/board", flask_test_client=phone, auth={"workshop": code}
+        )
+        assert not sio.is_connected("/board")
+    assert reasons == ["not joined", "not joined"]
+    limit = app.config["JOIN_CODE_ATTEMPTS_PER_MINUTE"]
+    for _ in range(limit):
+        socketio.test_client(
+            app, namespace="/board", flask_test_client=phone, auth={"workshop": "ZZZZZZ"}
+        )
+    assert client_is_throttled(phone, actions)
+
+
+def client_is_throttled(phone, actions) -> bool:
+    response = phone.post("/join", data={"code": actions.workshop().short_code})
+    return response.status_code == 429
 
 
 def test_unknown_join_token_is_not_found(client):
@@ -84,11 +143,12 @@ def test_name_and_group_are_kept_and_same_phone_is_same_participant_next_day(act
     assert "Willkommen zurück" in html
     actions.join(phone, slug="antisemitismus", name="Jürgen", group="verwaltung")
     from app.extensions import db
-    from app.models import Participant
+    from app.models import Membership, Participant
 
     with actions.app.app_context():
-        assert db.session.query(Participant).count() == 1
-    assert first is not None
+        [participant] = db.session.query(Participant).all()
+        assert participant.display_name == "Jürgen"
+        assert db.session.query(Membership).filter_by(participant_id=participant.id).count() == 2
 
 
 @pytest.mark.parametrize(

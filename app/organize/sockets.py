@@ -1,0 +1,55 @@
+"""The event-wide socket area (namespace /event): every workshop of a week at once.
+
+Admitted for now are the browsers that facilitate any workshop of the event;
+organizer accounts will be admitted here too.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import realtime
+from app.actions import action
+from app.extensions import db
+from app.identity import facilitator_fingerprint, facilitator_grants
+from app.models import Event, Workshop
+from app.services.errors import ServiceError
+from app.services.overview import event_overview
+from app.sockets import Admission, Area, refuse_connection
+
+
+def _valid_grants(event_id: int, grants: dict[int, str]) -> list[int]:
+    workshops = db.session.scalars(
+        select(Workshop).where(Workshop.event_id == event_id, Workshop.id.in_(list(grants)))
+    )
+    return [w.id for w in workshops if grants[w.id] == facilitator_fingerprint(w)]
+
+
+def admit(auth: dict) -> Admission:
+    """Admit a facilitator of any workshop of the event."""
+    slug = auth.get("event")
+    event = db.session.scalar(select(Event).filter_by(slug=slug)) if isinstance(slug, str) else None
+    grants = facilitator_grants()
+    if event is None or not _valid_grants(event.id, grants):
+        refuse_connection("not allowed")
+    return Admission(
+        identity={"event": event.id, "grants": {str(k): v for k, v in grants.items()}},
+        rooms=[realtime.event_room(event.id)],
+    )
+
+
+def context(identity: dict, sid: str) -> int:
+    """The event's id, as long as one of the facilitator grants still holds."""
+    grants = {int(k): v for k, v in identity["grants"].items()}
+    if not _valid_grants(identity["event"], grants):
+        raise ServiceError(_l("Das dürfen nur Moderierende."), "forbidden")
+    return identity["event"]
+
+
+@action()
+def sync(event_id: int, form) -> dict:
+    """Return every workshop of the event with its phase and counts."""
+    return {"event": {"workshops": event_overview(event_id, realtime.phones_connected)}}
+
+
+area = Area(realtime.EVENT_NAMESPACE, admit, context)
+area.command(sync)

@@ -1,0 +1,99 @@
+"""What a participant does on the board, each written once for the HTTP forms and the socket."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app import realtime
+from app.actions import action
+from app.extensions import db
+from app.models import Participant, Workshop
+from app.models.screens import Screen
+from app.participant.forms import CardRefForm, EditCardForm, PostCardForm
+from app.services import board, voting
+from app.services.errors import ServiceError
+from app.services.joining import is_member
+from app.services.snapshot import board_snapshot
+
+
+@dataclass
+class BoardContext:
+    """A participant at one workshop's board, as the entry point found them."""
+
+    workshop: Workshop
+    participant: Participant
+    #: The socket the command came from, None for a form; its own reply tells it the news.
+    sid: str | None = None
+
+    @property
+    def secret(self) -> str:
+        return current_app.config["SECRET_KEY"]
+
+
+def board_context(workshop_id: int, participant_id: str, sid: str | None = None) -> BoardContext:
+    """Load the participant and workshop again and check that they are still a member."""
+    workshop = db.session.get(Workshop, workshop_id)
+    participant = db.session.get(Participant, participant_id)
+    if workshop is None or participant is None:
+        raise ServiceError(_l("Diesen Workshop gibt es nicht mehr."), "not_found")
+    if not is_member(workshop, participant):
+        raise ServiceError(_l("Bitte tritt dem Workshop zuerst bei."), "not_member")
+    return BoardContext(workshop, participant, sid)
+
+
+def _card_reply(ctx: BoardContext, card) -> dict:
+    return {"card": board.card_payload(card, ctx.secret)}
+
+
+@action(PostCardForm, done=_l("Deine Karte hängt am Board."))
+def post_card(ctx: BoardContext, form) -> dict:
+    """Post a card; a resend of the same id is acknowledged without a second card."""
+    card, created = board.post_card(ctx.workshop, ctx.participant, **form.card_values())
+    if created:
+        realtime.card_posted(card, ctx.workshop)
+    return _card_reply(ctx, card)
+
+
+@action(EditCardForm)
+def edit_card(ctx: BoardContext, form) -> dict:
+    """Change the text of one's own card."""
+    card = board.edit_card(ctx.workshop, ctx.participant, **form.card_values())
+    realtime.card_edited(card, ctx.workshop)
+    return _card_reply(ctx, card)
+
+
+@action(CardRefForm)
+def withdraw_card(ctx: BoardContext, form) -> dict:
+    """Take one's own card off the board."""
+    card = board.withdraw_card(ctx.workshop, ctx.participant, card_id=form.id.data)
+    realtime.card_withdrawn(card, ctx.workshop)
+    return {"id": card.id}
+
+
+def _dots(ctx: BoardContext, change) -> dict:
+    payload = change.as_payload()
+    realtime.dots_changed(ctx.participant.id, ctx.workshop.id, payload, skip_sid=ctx.sid)
+    return payload
+
+
+@action(CardRefForm)
+def cast_vote(ctx: BoardContext, form) -> dict:
+    """Put a dot on a card."""
+    return _dots(ctx, voting.cast_vote(ctx.workshop, ctx.participant, card_id=form.id.data))
+
+
+@action(CardRefForm)
+def take_back_vote(ctx: BoardContext, form) -> dict:
+    """Take a dot back from a card."""
+    return _dots(ctx, voting.take_back_vote(ctx.workshop, ctx.participant, card_id=form.id.data))
+
+
+@action()
+def sync(ctx: BoardContext, form) -> dict:
+    """Return the board as this phone shows it; asked on every (re)connect and after a gap."""
+    return {"board": board_snapshot(ctx.workshop, Screen.PHONE, ctx.secret, ctx.participant)}
+
+
+#: The board's commands, offered over the socket; the forms offer all but ``sync``.
+ALL = (post_card, edit_card, withdraw_card, cast_vote, take_back_vote, sync)
