@@ -67,9 +67,25 @@ def facilitator_links() -> list[tuple[Workshop, str]]:
 
 
 @click.command("facilitator-links")
+@click.option(
+    "--renew",
+    "renew",
+    metavar="CODE",
+    multiple=True,
+    help="Give this workshop a new link; whoever holds the old one loses access at once.",
+)
 @with_appcontext
-def facilitator_links_command() -> None:
+def facilitator_links_command(renew: tuple[str, ...]) -> None:
     """Print the secret facilitator link of every workshop (give each to its facilitators)."""
+    from app.services.joining import workshop_by_code
+    from app.services.tokens import new_token
+
+    for code in renew:
+        workshop = workshop_by_code(code)
+        if workshop is None:
+            raise click.ClickException(f"{code}: diesen Workshop-Code gibt es nicht")
+        workshop.facilitator_token = new_token()
+    db.session.commit()
     for workshop, link in facilitator_links():
         click.echo(f"{workshop.short_code}  {workshop.title}\n    {link}")
 
