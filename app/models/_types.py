@@ -3,6 +3,9 @@
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
@@ -12,3 +15,33 @@ def utcnow() -> datetime:
 def new_uuid() -> str:
     """Return a random UUID as text (cards get theirs from the phone instead)."""
     return str(uuid.uuid4())
+
+
+class UTCDateTime(TypeDecorator):
+    """A point in time, always timezone-aware in UTC when it comes back, on every database.
+
+    SQLite keeps no offset and hands back naive datetimes; PostgreSQL hands them
+    back in the connection's time zone. Both are turned into aware UTC here, so
+    a stored time can be compared with :func:`utcnow`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            # A naive time is ambiguous: the server's local time or UTC?
+            raise ValueError(f"naive datetime refused, give it a time zone: {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
