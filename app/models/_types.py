@@ -1,9 +1,10 @@
 """Column helpers shared by the model modules."""
 
+import enum
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -45,3 +46,19 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+def constrained_enum(enum_class: type[enum.StrEnum], name: str) -> Enum:
+    """A column type for a string enum, stored as its values and checked by the database.
+
+    :param enum_class: the enum whose members' values are the allowed texts.
+    :param name: the CHECK constraint's name, ``ck_<table>_<name>`` by the naming convention.
+    """
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [member.value for member in members],
+        length=16,
+        validate_strings=True,
+        name=name,
+    )

@@ -210,6 +210,7 @@ def load_week(path: Path) -> LoadResult:
                 title=item["title"],
                 join_token=new_token(),
                 facilitator_token=new_token(),
+                projector_token=new_token(),
                 short_code=_unique_short_code(),
             )
             event.workshops.append(workshop)
