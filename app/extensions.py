@@ -1,13 +1,11 @@
 """The Flask extensions, created unbound and wired in the factory."""
 
-from datetime import datetime
-
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 
 
@@ -24,7 +22,8 @@ class Base(DeclarativeBase):
                 "pk": "pk_%(table_name)s",
             }
         ),
-        type_annotation_map={datetime: DateTime(timezone=True)},
+        # Mapped[datetime] becomes app.models._types.UTCDateTime; app.models
+        # registers it, as importing it from here would be circular.
     )
 
 

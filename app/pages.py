@@ -1,6 +1,8 @@
 """Pages every visitor may see (privacy, accessibility), the language switch and error pages."""
 
+import unicodedata
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -24,15 +26,42 @@ def accessibility():
     return render_template("pages/accessibility.html")
 
 
+# Controls, format characters (bidi, zero-width), line separators, surrogates,
+# private and unassigned code points: browsers drop some of them from URLs
+# (a tab turns "/\t/evil.example" into "//evil.example"), headers refuse others.
+_NOT_IN_A_PATH = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _is_local_path(target: str) -> bool:
+    """Whether a browser sent to ``target`` stays on this site."""
+    if len(target) > 2000 or "\\" in target:
+        return False
+    if any(unicodedata.category(ch) in _NOT_IN_A_PATH for ch in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def local_target(target: str) -> str | None:
+    """Return ``target`` if it is a path on this site, None for anything that may lead away.
+
+    The NFKC form is checked too, in case something on the way folds look-alikes
+    such as a fullwidth solidus into "/".
+    """
+    if _is_local_path(target) and _is_local_path(unicodedata.normalize("NFKC", target)):
+        return target
+    return None
+
+
 @bp.route("/sprache/<lang>")
 def switch_language(lang):
     """Choose the interface language and go back to where the person was."""
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("participant.index")
-    return redirect(target)
+    target = local_target(request.args.get("next", ""))
+    return redirect(target or url_for("participant.index"))
 
 
 def _error_page(status: int, title: str, message: str):

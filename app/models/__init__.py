@@ -1,8 +1,17 @@
 """The domain model: an event (workshop week) with workshops, participants, cards and dots."""
 
-from app.models.board import Card, CardKind, CardStatus, Vote
-from app.models.event import Event, Phase, StakeholderGroup, Workshop
-from app.models.participant import Membership, Participant
+from datetime import datetime
+
+from app.extensions import db
+from app.models._types import UTCDateTime
+
+# Before the model modules are imported: every Mapped[datetime] is aware UTC on
+# every database. (app.extensions cannot import UTCDateTime without a cycle.)
+db.Model.registry.update_type_annotation_map({datetime: UTCDateTime})
+
+from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
+from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
+from app.models.participant import Membership, Participant  # noqa: E402
 
 __all__ = [
     "Card",

@@ -8,7 +8,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import constrained_enum, utcnow
 
 
 class CardKind(enum.StrEnum):
@@ -36,13 +36,15 @@ class Card(db.Model):
     author_id: Mapped[str | None] = mapped_column(
         ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[CardKind] = mapped_column(constrained_enum(CardKind, "card_kind"))
     text: Mapped[str] = mapped_column(Text)
     #: The problem card this solution answers, if any.
     answers_id: Mapped[str | None] = mapped_column(
         ForeignKey("card.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16), default=CardStatus.VISIBLE.value)
+    status: Mapped[CardStatus] = mapped_column(
+        constrained_enum(CardStatus, "card_status"), default=CardStatus.VISIBLE
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When the author last changed the text; None while it is as first posted.
     edited_at: Mapped[datetime | None]
@@ -51,6 +53,7 @@ class Card(db.Model):
 
     @hybrid_property
     def on_board(self) -> bool:
+        """Whether the card shows on the board; the one place that decides it."""
         return self.status == CardStatus.VISIBLE
 
 

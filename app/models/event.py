@@ -8,7 +8,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import utcnow
+from app.models._types import constrained_enum, utcnow
 
 
 class Phase(enum.StrEnum):
@@ -19,6 +19,14 @@ class Phase(enum.StrEnum):
     VOTE = "vote"
     RESULTS = "results"
     CLOSED = "closed"
+
+
+#: Phases in which participants write cards.
+COLLECTING_PHASES = frozenset({Phase.COLLECT})
+#: Phases in which participants put dots on cards.
+VOTING_PHASES = frozenset({Phase.VOTE})
+#: Phases in which the dots on each card are shown to everyone.
+RESULTS_PHASES = frozenset({Phase.RESULTS, Phase.CLOSED})
 
 
 class Event(db.Model):
@@ -75,7 +83,9 @@ class Workshop(db.Model):
     room: Mapped[str] = mapped_column(String(200), default="")
     #: Names of the facilitators, as printed in the programme.
     facilitators: Mapped[list] = mapped_column(JSON, default=list)
-    phase: Mapped[str] = mapped_column(String(16), default=Phase.COLLECT.value)
+    phase: Mapped[Phase] = mapped_column(
+        constrained_enum(Phase, "workshop_phase"), default=Phase.COLLECT
+    )
     phase_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Dots each participant may spend in this workshop.
     dot_budget: Mapped[int] = mapped_column(default=5)
@@ -87,8 +97,10 @@ class Workshop(db.Model):
     short_code: Mapped[str] = mapped_column(String(6), unique=True)
     #: Secret of the facilitator link; whoever opens it runs this workshop.
     facilitator_token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Secret of the projector link: a read-only view of the workshop.
     projector_token: Mapped[str] = mapped_column(String(64), unique=True)
-    seq: Mapped[int] = mapped_column(default=0)
+    #: Number of the last fact sent to the workshop's screens; screens notice a gap and resync.
+    seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="workshops")
 
@@ -99,17 +111,30 @@ class Workshop(db.Model):
 
     @hybrid_property
     def collecting(self) -> bool:
-        return self.phase == Phase.COLLECT
+        """Whether participants may write cards now."""
+        return self.phase in COLLECTING_PHASES
+
+    @collecting.inplace.expression
+    @classmethod
+    def _collecting_expression(cls):
+        return cls.phase.in_(COLLECTING_PHASES)
 
     @hybrid_property
     def voting(self) -> bool:
-        return self.phase == Phase.VOTE
+        """Whether participants may put dots on cards now."""
+        return self.phase in VOTING_PHASES
+
+    @voting.inplace.expression
+    @classmethod
+    def _voting_expression(cls):
+        return cls.phase.in_(VOTING_PHASES)
 
     @hybrid_property
     def results_shown(self) -> bool:
-        return self.phase in (Phase.RESULTS, Phase.CLOSED)
+        """Whether everyone sees the dots on each card now."""
+        return self.phase in RESULTS_PHASES
 
     @results_shown.inplace.expression
     @classmethod
-    def _results_shown(cls):
-        return cls.phase.in_([Phase.RESULTS, Phase.CLOSED])
+    def _results_shown_expression(cls):
+        return cls.phase.in_(RESULTS_PHASES)
