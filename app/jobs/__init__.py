@@ -73,19 +73,20 @@ class JobRunner:
         self._queue: deque[Job] = deque()
         self._running: Job | None = None
         self._worker: subprocess.Popen | None = None
+        #: The tasks reading workers' answers, joined on close.
         self._readers: list = []
         self._closed = False
 
     def submit(self, kind: str, function: str, args: dict | None, notify=None) -> str:
         """Queue ``function(progress, **args)``; return the job id."""
+        if self._closed:
+            raise RuntimeError("the job runner is closed")
         job = Job({"id": uuid.uuid4().hex, "function": function, "args": args or {}}, notify)
         json.dumps(job.request)  # arguments that cannot be sent fail here, in the caller
         job.status = {"id": job.id, "kind": kind, "state": QUEUED, "progress": 0.0}
         job.status.update(message="", result=None, error=None)
         self._update(job)
         with self._lock:
-            if self._closed:
-                raise RuntimeError("the job runner is closed")
             self._queue.append(job)
             self._send_next()
         return job.id
@@ -186,8 +187,9 @@ class JobRunner:
             self._closed = True
             worker = self._worker
             readers, self._readers = self._readers, []
+            if worker is not None:
+                worker.stdin.close()  # the worker's loop ends after the job it runs
         if worker is not None:
-            worker.stdin.close()
             try:
                 worker.wait(timeout)
             except subprocess.TimeoutExpired:
