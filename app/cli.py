@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from app import coordination
 from app.extensions import db, socketio
 from app.models import Event, Workshop
 
@@ -107,6 +108,8 @@ def run_command(host: str | None, port: int | None, demo: bool) -> None:
         click.echo(f"Moderation {workshop.short_code} {workshop.title}: {link}")
     click.echo(f"Querschnitt läuft: {app.config['PUBLIC_URL']}  (lauscht auf {host}:{port})")
     db.session.remove()
+    # Count this process's screens in the shared presence for as long as it serves.
+    coordination.current().start(socketio.start_background_task)
     serve(app, host, port)
 
 

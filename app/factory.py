@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from app import cli, pages
+from app import cli, coordination, jobs, pages
 from app import sockets as _sockets  # noqa: F401  refuses the default namespace
 from app.extensions import babel, csrf, db, migrate, socketio
 from app.facilitate import bp as facilitate_bp
@@ -73,6 +73,8 @@ def build_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    coordination.init_app(app)
+    jobs.init_app(app, socketio.start_background_task)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)

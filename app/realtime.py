@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from flask import current_app
 
+from app import coordination
 from app.extensions import db, socketio
 from app.models import Card, Workshop
 from app.models.screens import Screen
@@ -103,21 +104,17 @@ def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=N
 
 def presence_changed(scope: str, sid: str, *, joined: bool) -> None:
     """Count a screen in or out; consoles learn the new count with the next coalesced send."""
-    from app._coordination_tmp import presence
-
     if joined:
-        presence().add(scope, sid)
+        coordination.current().add(scope, sid)
     else:
-        presence().remove(scope, sid)
+        coordination.current().remove(scope, sid)
     workshop_id = scope.split(":")[1]
     changes.mark("presence", workshop_id)
 
 
 def phones_connected(workshop_id: int) -> int:
     """Return how many phones have the workshop's board open, across all server processes."""
-    from app._coordination_tmp import presence
-
-    return presence().count(presence_scope(workshop_id, Screen.PHONE))
+    return coordination.current().count(presence_scope(workshop_id, Screen.PHONE))
 
 
 # ---- coalesced sends ---------------------------------------------------------
@@ -188,25 +185,21 @@ class Coalescer:
 
     def mark(self, kind: str, key) -> None:
         """Note that ``kind`` of ``key`` (a workshop's tally, an event's overview) changed."""
-        from app._coordination_tmp import dirty
-
         app = current_app._get_current_object()
         if not app.config["TALLY_INTERVAL"]:
             _send(kind, key)
             return
-        dirty().mark(kind, key)
+        coordination.current().mark(kind, key)
         with self._lock:
             if self._task is None:
                 self._task = socketio.start_background_task(self._run, app)
 
     def _run(self, app) -> None:
-        from app._coordination_tmp import dirty
-
         while True:
             socketio.sleep(app.config["TALLY_INTERVAL"])
             with app.app_context():
                 for kind in self.KINDS:
-                    for key in dirty().take(kind):
+                    for key in coordination.current().take(kind):
                         try:
                             _send(kind, key)
                         except Exception:  # keep the loop alive; the next change sends again
@@ -215,3 +208,12 @@ class Coalescer:
 
 
 changes = Coalescer()
+
+
+def job_notifier(namespace: str, room: str) -> Callable[[dict], None]:
+    """Return a ``notify`` for :func:`app.jobs.submit` that tells a room each step of a job."""
+
+    def notify(status: dict) -> None:
+        socketio.emit("job", status, to=room, namespace=namespace)
+
+    return notify

@@ -2,13 +2,7 @@
 
 import pytest
 
-from app.ratelimit import join_code_failures
 from tests.conftest import csrf_token
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiter():
-    join_code_failures._failures.clear()
 
 
 def test_join_link_asks_for_optional_name_and_group(client, actions):
