@@ -13,6 +13,7 @@ run: install
 
 test: install-test chromium
 	$(BIN)/ruff check .
+	node --test tests/js/
 	$(BIN)/python -m pytest -q
 
 install: $(VENV)/.installed
