@@ -41,9 +41,9 @@ chromium:
 
 # After changing texts: extract, merge into the catalogs, translate, compile.
 translations: install-test
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile --quiet -d app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d app/translations
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 CARD_TEXT_MAX = 500
+#: The longest display name a participant may give.
+NAME_MAX = 60
 
 # Embeddings, overrides and isolates reorder the characters after them, so a name
 # or card would show something other than what it says. (LRM/RLM only mark a

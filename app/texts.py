@@ -9,10 +9,7 @@ singular of the key without it; ``{name}`` placeholders are filled in by the cli
 from flask_babel import gettext as _
 
 from app.facilitate.forms import PHASE_LABELS
-from app.fields import CARD_TEXT_MAX
-
-#: The longest display name (app.participant.forms.JoinForm checks the same).
-NAME_MAX = 60
+from app.fields import CARD_TEXT_MAX, NAME_MAX
 
 
 def limits(config) -> dict:

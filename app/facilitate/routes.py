@@ -63,7 +63,7 @@ def console_config(workshop: Workshop) -> dict:
         "namespace": Screen.CONSOLE.namespace,
         "auth": {"workshop": workshop.short_code},
         "csrf": generate_csrf(),
-        "limits": texts.limits(),
+        "limits": texts.limits(current_app.config),
         "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
         "strings": texts.console_texts(),
     }

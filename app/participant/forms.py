@@ -6,7 +6,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from app.fields import CARD_TEXT_MAX, PlainText, UUIDText, clean_text
+from app.fields import CARD_TEXT_MAX, NAME_MAX, PlainText, UUIDText, clean_text
 from app.models import CardKind
 
 
@@ -27,9 +27,9 @@ class JoinForm(FlaskForm):
 
     display_name = StringField(
         _l("Name (freiwillig)"),
-        validators=[Optional(), PlainText(0, 60)],
+        validators=[Optional(), PlainText(0, NAME_MAX)],
         filters=[clean_text],
-        render_kw={"autocomplete": "nickname", "maxlength": 60},
+        render_kw={"autocomplete": "nickname", "maxlength": NAME_MAX},
     )
     group = SelectField(_l("Ich spreche für (freiwillig)"), choices=[], validate_choice=True)
     submit = SubmitField(_l("Mitmachen"))

@@ -119,7 +119,7 @@ def board_config(workshop: Workshop) -> dict:
         "namespace": Screen.PHONE.namespace,
         "auth": {"workshop": workshop.short_code},
         "csrf": generate_csrf(),
-        "limits": texts.limits(),
+        "limits": texts.limits(current_app.config),
         "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
         "strings": texts.board_texts(),
     }

@@ -1,6 +1,6 @@
 """The projector's pages: the live wall and the workshop's QR code, by the projector link alone."""
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, current_app, render_template, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ def projector_config(workshop: Workshop, token: str) -> dict:
         "code": workshop.short_code,
         "namespace": Screen.PROJECTOR.namespace,
         "auth": {"projector": token},
-        "limits": texts.limits(),
+        "limits": texts.limits(current_app.config),
         "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
         "strings": texts.projector_texts(),
     }
