@@ -103,7 +103,7 @@ def test_join_pages_and_information_pages(screens, server, workshop, axe_source)
     for path in ("/datenschutz", "/barrierefreiheit"):
         phone.goto(path)
         assert_accessible(phone, axe_source, path)
-    response = phone.goto("/w/NICHTS/projector")
+    response = phone.goto("/gibt-es-nicht")
     assert response.status == 404
     assert_accessible(phone, axe_source, "404")
     screens.screenshot(phone, "phone-404")

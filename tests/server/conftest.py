@@ -29,11 +29,11 @@ class Screen:
         self.received: list[tuple[str, dict]] = []
         self.arrived = threading.Condition()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("*", self._record)
+        self.namespace = "/console" if role == "console" else "/board"
+        self.client.on("*", self._record, namespace=self.namespace)
         self.server = server
         self.cookie = cookie
         self.code = code
-        self.role = role
 
     def _record(self, event, data=None):
         with self.arrived:
@@ -44,14 +44,16 @@ class Screen:
         self.client.connect(
             self.server.url,
             headers={"Cookie": self.cookie},
-            auth={"workshop": self.code, "role": self.role},
+            auth={"workshop": self.code},
+            namespaces=[self.namespace],
             transports=["websocket"],
             wait_timeout=10,
         )
         return self
 
     def call(self, event, data=None):
-        return self.client.call(event, data if data is not None else {}, timeout=15)
+        payload = data if data is not None else {}
+        return self.client.call(event, payload, namespace=self.namespace, timeout=15)
 
     def wait_for(self, event, count=1, timeout=10):
         with self.arrived:

@@ -30,14 +30,14 @@ def test_join_by_qr_link_and_by_code_then_cards_arrive_live(server, workshops, p
 
     a = screens(server, first.cookie, code).connect()
     b = screens(server, second.cookie, code).connect()
-    projector = screens(server, facilitator.cookie, code, role="staff").connect()
+    projector = screens(server, facilitator.cookie, code, role="console").connect()
     elsewhere = screens(server, outsider.cookie, workshops[1]).connect()
 
     card = _card(text="Beratung fehlt – für Ältere 👵")
     reply = a.call("post_card", card)
     assert reply["ok"] and reply["card"]["author_name"] == "Ayşe"
-    assert [c["id"] for c in b.wait_for("card_posted")] == [card["id"]]
-    assert [c["id"] for c in projector.wait_for("card_posted")] == [card["id"]]
+    assert [e["card"]["id"] for e in b.wait_for("card_posted")] == [card["id"]]
+    assert [e["card"]["id"] for e in projector.wait_for("card_posted")] == [card["id"]]
     assert elsewhere.events("card_posted") == []
 
 
@@ -160,7 +160,9 @@ def test_an_oversize_message_drops_only_that_connection(server, workshops, phone
     code = workshops[6]
     flooder, bystander = _joined_screens(server, code, phone, screens, 2)
     with pytest.raises(socketio.exceptions.TimeoutError):
-        flooder.client.call("post_card", _card(text="x" * 200_000), timeout=3)
+        flooder.client.call(
+            "post_card", _card(text="x" * 200_000), namespace=flooder.namespace, timeout=3
+        )
     assert not flooder.client.connected
     assert bystander.call("post_card", _card())["ok"]
 
@@ -172,7 +174,7 @@ def test_a_flooding_socket_is_throttled_and_the_others_carry_on(server, workshop
     flooder, bystander = _joined_screens(server, code, phone, screens, 2)
     replies = []
     for _ in range(300):
-        flooder.client.emit("sync", {}, callback=replies.append)
+        flooder.client.emit("sync", {}, callback=replies.append, namespace=flooder.namespace)
     card = _card(text="Trotzdem angekommen")
     assert bystander.call("post_card", card)["ok"]
     deadline = time.monotonic() + 20

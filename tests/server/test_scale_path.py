@@ -42,5 +42,5 @@ def test_a_card_posted_on_one_process_reaches_a_phone_on_the_other(two_servers, 
     b = screens(second, on_second.cookie, code).connect()
     card = {"id": str(uuid.uuid4()), "kind": "problem", "text": "Über zwei Prozesse"}
     assert a.call("post_card", card)["ok"]
-    assert [c["id"] for c in b.wait_for("card_posted")] == [card["id"]]
+    assert [e["card"]["id"] for e in b.wait_for("card_posted")] == [card["id"]]
     assert [c["id"] for c in b.call("sync")["board"]["cards"]] == [card["id"]]
