@@ -39,6 +39,7 @@ from yarl import URL
 
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "querschnitt"
+BOARD, CONSOLE = "/board", "/console"
 NAN = float("nan")
 now = time.perf_counter
 
@@ -73,12 +74,13 @@ def new_socket():
     return socketio.AsyncClient(reconnection=False, handle_sigint=False)
 
 
-async def connect(sio, base, cookie, auth):
-    """Connect over WebSocket only, sending the session cookie as a header."""
+async def connect(sio, base, cookie, auth, namespace):
+    """Connect a screen's namespace over WebSocket only, sending the session cookie as a header."""
     await sio.connect(
         base,
-        headers={"Cookie": f"{COOKIE}={cookie}"},
+        headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {},
         auth=auth,
+        namespaces=[namespace],
         transports=["websocket"],
         wait_timeout=60,
     )
@@ -96,14 +98,30 @@ class Phone:
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # the default jar ignores IP hosts
         )
         self.sio = new_socket()
-        self.sio.on("card_posted", self.on_card_posted)
-        self.sio.on("phase_changed", self.on_phase_changed)
+        self.seq = None
+        self.sio.on("card_posted", self.on_card_posted, namespace=BOARD)
+        self.sio.on("phase_changed", self.on_phase_changed, namespace=BOARD)
 
-    async def on_card_posted(self, card):
-        self.bench.received.setdefault(card.get("id"), {})[self.idx] = now()
+    async def follow(self, data):
+        """Keep the fact number as the phone's store does; a gap costs a whole board (a sync)."""
+        seq = data.get("seq")
+        if self.seq is not None and seq is not None and seq > self.seq + 1:
+            self.bench.resyncs += 1
+            board = await self.call("sync", {})
+            seq = max(seq, board["board"]["seq"])
+        if seq is not None:
+            self.seq = max(self.seq or 0, seq)
+
+    async def call(self, event, data, timeout=30):
+        return await self.sio.call(event, data, namespace=BOARD, timeout=timeout)
+
+    async def on_card_posted(self, data):
+        self.bench.received.setdefault(data["card"]["id"], {})[self.idx] = now()
+        await self.follow(data)
 
     async def on_phase_changed(self, data):
-        self.bench.phase_seen.setdefault(data.get("phase"), {})[self.idx] = now()
+        self.bench.phase_seen.setdefault(data["workshop"]["phase"], {})[self.idx] = now()
+        await self.follow(data)
 
     async def form(self, path, data):
         """GET a form page, POST it with its CSRF token, return the redirect's path."""
@@ -122,8 +140,14 @@ class Phone:
         if board != f"/w/{code}":
             raise RuntimeError(f"join redirected to {board}")
         self.http_done = now()
+        async with self.http.get(board) as r:  # the board page, as a phone loads it
+            if r.status != 200:
+                raise RuntimeError(f"GET {board}: HTTP {r.status}")
+            await r.read()
         cookie = self.http.cookie_jar.filter_cookies(URL(self.bench.base))[COOKIE].value
-        await connect(self.sio, self.bench.base, cookie, {"workshop": code})
+        await connect(self.sio, self.bench.base, cookie, {"workshop": code}, BOARD)
+        self.bench.syncs += 1
+        self.seq = (await self.call("sync", {}))["board"]["seq"]
 
 
 class Bench:
@@ -132,6 +156,8 @@ class Bench:
         self.received = {}  # card id -> {phone idx: receive time}
         self.phase_seen = {}  # phase -> {phone idx: receive time}
         self.tallies = 0
+        self.syncs = 0  # whole boards asked for by phones: each is a snapshot the server builds
+        self.resyncs = 0
         self.lines = [f"clients: {args.clients}"]
 
     def report(self, line):
@@ -153,14 +179,14 @@ class Bench:
         self.staff = aiohttp.ClientSession(self.base, cookie_jar=aiohttp.CookieJar(unsafe=True))
         phones = [Phone(i, self, connector) for i in range(self.args.clients)]
         self.projector = new_socket()
-        self.projector.on("tally", self.on_tally)
+        self.projector.on("tally", self.on_tally, namespace=CONSOLE)
         try:
-            # The facilitator opens the link (staff cookie); the projector connects as staff.
+            # The facilitator opens the link; the console screen connects with that cookie.
             async with self.staff.get(URL(facilitator_url).path, allow_redirects=False) as r:
                 self.console = URL(r.headers.get("Location", "")).path
                 print(f"facilitator link: HTTP {r.status} -> {self.console}")
             cookie = self.staff.cookie_jar.filter_cookies(URL(self.base))[COOKIE].value
-            await connect(self.projector, self.base, cookie, {"workshop": code, "role": "staff"})
+            await connect(self.projector, self.base, cookie, {"workshop": code}, CONSOLE)
             joined = await self.join_all(phones, code)
             if len(joined) >= 2:
                 cards = await self.post_cards(joined)
@@ -211,7 +237,7 @@ class Bench:
             if problems and k % 3 == 2:
                 card.update(kind="solution", answers=random.choice(problems))
             t = now()
-            ack = await poster.sio.call("post_card", card, timeout=30)
+            ack = await poster.call("post_card", card)
             acks.append(now() - t)
             if ack.get("ok"):
                 sent[card["id"]] = (t, poster.idx)
@@ -250,11 +276,14 @@ class Bench:
         async with self.staff.post(self.console, data=form, allow_redirects=False) as r:
             print(f"phase form: HTTP {r.status} -> {r.headers.get('Location')}")
         seen = lambda: self.phase_seen.get(phase, {})  # noqa: E731
+        syncs_before = self.syncs + self.resyncs
         await self.wait_for(lambda: len(seen()) >= len(phones), 10)
+        await asyncio.sleep(1)  # any board a phone asks for because of it
         fanout = [v - t for v in seen().values()]
         self.report(
             f"phase -> all phones: {len(fanout)} of {len(phones)} got it, "
-            f"p50 {ms(pct(fanout, 50))}, max {ms(max(fanout, default=NAN))}"
+            f"p50 {ms(pct(fanout, 50))}, max {ms(max(fanout, default=NAN))}; "
+            f"boards built for it: {self.syncs + self.resyncs - syncs_before}"
         )
 
     async def vote_burst(self, phones, cards):
@@ -264,7 +293,7 @@ class Bench:
         async def vote(phone, card_id):
             t = now()
             try:
-                ack = await phone.sio.call("cast_vote", {"id": card_id}, timeout=30)
+                ack = await phone.call("cast_vote", {"id": card_id})
             except Exception as exc:  # noqa: BLE001
                 failed.append(f"{type(exc).__name__}: {exc}")
                 return
@@ -282,7 +311,8 @@ class Bench:
         wall = now() - t0
         cpu_server, cpu_client = (b - a for a, b in zip(cpu0, self.cpu(), strict=True))
         await asyncio.sleep(1.5)  # let the coalesced tally reach the projector
-        totals = (await self.projector.call("sync", {}, timeout=30))["board"]["totals"] or {}
+        board = await self.projector.call("sync", {}, namespace=CONSOLE, timeout=30)
+        totals = board["board"]["totals"] or {}
         for key, count in refused.items():
             print(f"  refused {count}x {key}")
         for error in failed[:3]:
@@ -297,6 +327,7 @@ class Bench:
             f"CPU during the vote burst: server {cpu_server:.1f} s, "
             f"bench client {cpu_client:.1f} s (wall {wall:.1f} s)"
         )
+        self.report(f"resyncs after a gap in the fact numbers: {self.resyncs}")
         self.report(
             f"dots on the server afterwards: {sum(totals.values())}; "
             f"tally messages to the projector during burst + 1.5 s: {self.tallies}"
