@@ -95,8 +95,15 @@ def facilitator_links_command(renew: tuple[str, ...]) -> None:
 @click.option("--host", default=None, help="Address to listen on (default HOST or 0.0.0.0).")
 @click.option("--port", default=None, type=int, help="Port (default PORT or 5000).")
 @click.option("--demo", is_flag=True, help="Load the demo week into an empty database.")
+@click.option(
+    "--week",
+    "week",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Load this week file before serving; loading it again changes nothing.",
+)
 @with_appcontext
-def run_command(host: str | None, port: int | None, demo: bool) -> None:
+def run_command(host: str | None, port: int | None, demo: bool, week: Path | None) -> None:
     """Migrate the database and serve the app where the phones in the room can reach it."""
     app = current_app._get_current_object()
     host = host or app.config["HOST"]
@@ -104,6 +111,8 @@ def run_command(host: str | None, port: int | None, demo: bool) -> None:
     upgrade()
     if demo and db.session.scalar(select(Event.id).limit(1)) is None:
         _load(app.config["DEMO_WEEK"])
+    if week is not None:
+        _load(week)
     for workshop, link in facilitator_links():
         click.echo(f"Moderation {workshop.short_code} {workshop.title}: {link}")
     click.echo(f"Querschnitt läuft: {app.config['PUBLIC_URL']}  (lauscht auf {host}:{port})")

@@ -1,44 +1,21 @@
 """Fixtures: an app on a fresh database with a small week loaded, clients, and an actions helper."""
 
+import itertools
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from app import create_app
 from app.extensions import db, socketio
-from app.models import Workshop
+from app.models import Event, StakeholderGroup, Workshop
+from app.services.tokens import new_short_code, new_token
 
-WEEK = """
-[event]
-slug = "testwoche"
-title = "Testwoche"
-
-[[stakeholder_groups]]
-key = "verwaltung"
-label = "Verwaltung"
-label_en = "Administration"
-
-[[stakeholder_groups]]
-key = "zivilgesellschaft"
-label = "Zivilgesellschaft"
-
-[[workshops]]
-slug = "vielfalt"
-title = "Vielfalt"
-date = 2021-10-04
-start = "09:00"
-end = "16:00"
-dot_budget = 5
-max_dots_per_card = 3
-
-[[workshops]]
-slug = "antisemitismus"
-title = "Antisemitismus"
-dot_budget = 3
-max_dots_per_card = 2
-"""
+#: The test week: a small event of its own, nothing borrowed from sessions/.
+WEEK = Path(__file__).parent / "data" / "week.toml"
+TEST_WEEK_SLUG = "testwoche"
 
 
 def database_urls() -> list:
@@ -88,9 +65,8 @@ def redis_url() -> str:
 
 @pytest.fixture
 def week_file(tmp_path) -> Path:
-    path = tmp_path / "week.toml"
-    path.write_text(WEEK, encoding="utf-8")
-    return path
+    """A copy of the test week that a test may edit."""
+    return Path(shutil.copy(WEEK, tmp_path / "week.toml"))
 
 
 @pytest.fixture(params=["sqlite"])
@@ -101,8 +77,14 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, week_file, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+def app_config() -> dict:
+    """Settings a test module changes for its app (override the fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, week_file, app_config):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -127,37 +109,132 @@ def runner(app):
     return app.test_cli_runner()
 
 
+#: Numbers for the names of made events and workshops, unique within a test run.
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def make_event(app):
+    """Return a function that creates an event (a week) with stakeholder groups.
+
+    ``groups`` is a list of ``(key, label)``; the event comes back detached, with its id.
+    """
+
+    def make(slug=None, title=None, groups=(("verwaltung", "Verwaltung"),)) -> Event:
+        n = next(_serial)
+        with app.app_context():
+            event = Event(slug=slug or f"woche-{n}", title=title or f"Woche {n}")
+            event.stakeholder_groups = [
+                StakeholderGroup(key=key, labels={"de": label}, position=i)
+                for i, (key, label) in enumerate(groups)
+            ]
+            db.session.add(event)
+            db.session.commit()
+            db.session.refresh(event)
+            db.session.expunge(event)
+            return event
+
+    return make
+
+
+@pytest.fixture
+def make_workshop(app, make_event):
+    """Return a function that creates a workshop with its own links and code.
+
+    Without ``event`` it goes into the test week; the workshop comes back detached,
+    with its tokens, short code, phase and budget.
+    """
+
+    def make(
+        event=None,
+        slug=None,
+        title=None,
+        dot_budget=5,
+        max_dots_per_card=3,
+        phase="collect",
+    ) -> Workshop:
+        n = next(_serial)
+        with app.app_context():
+            if event is None:
+                event_id = db.session.scalar(db.select(Event.id).filter_by(slug=TEST_WEEK_SLUG))
+            else:
+                event_id = event if isinstance(event, int) else event.id
+            position = db.session.scalar(
+                db.select(db.func.count(Workshop.id)).filter_by(event_id=event_id)
+            )
+            workshop = Workshop(
+                event_id=event_id,
+                slug=slug or f"workshop-{n}",
+                title=title or f"Workshop {n}",
+                position=position,
+                phase=phase,
+                dot_budget=dot_budget,
+                max_dots_per_card=max_dots_per_card,
+                join_token=new_token(),
+                facilitator_token=new_token(),
+                projector_token=new_token(),
+                short_code=_unused_short_code(),
+            )
+            db.session.add(workshop)
+            db.session.commit()
+            db.session.refresh(workshop)
+            db.session.expunge(workshop)
+            return workshop
+
+    return make
+
+
+def _unused_short_code() -> str:
+    while True:
+        code = new_short_code()
+        if db.session.scalar(db.select(Workshop.id).filter_by(short_code=code)) is None:
+            return code
+
+
 class Actions:
-    """What a person does, in a few lines: join a workshop, open a socket, become facilitator."""
+    """What a person does, in a few lines: join a workshop, open a socket, become facilitator.
+
+    ``workshop`` is a Workshop (e.g. from ``make_workshop``) or the slug of one in the test week.
+    """
 
     def __init__(self, app):
         self.app = app
         self._sockets = []
 
-    def workshop(self, slug="vielfalt") -> Workshop:
+    def workshop(self, workshop="vielfalt") -> Workshop:
+        """Return the workshop as it is now in the database, detached."""
         with self.app.app_context():
-            workshop = db.session.scalar(db.select(Workshop).filter_by(slug=slug))
-            db.session.expunge(workshop)
-            return workshop
+            found = self._find(workshop)
+            db.session.expunge(found)
+            return found
+
+    @staticmethod
+    def _find(workshop) -> Workshop:
+        if isinstance(workshop, Workshop):
+            return db.session.get(Workshop, workshop.id)
+        in_test_week = Event.slug == TEST_WEEK_SLUG
+        return db.session.scalar(
+            db.select(Workshop).join(Event).filter(in_test_week, Workshop.slug == workshop)
+        )
 
     def phone(self):
         """A new phone: its own cookie jar."""
         return self.app.test_client()
 
-    def join(self, phone, slug="vielfalt", name="", group=""):
+    def join(self, phone, workshop="vielfalt", name="", group=""):
         """Join by the QR link, as a phone does; return the response."""
-        workshop = self.workshop(slug)
-        return phone.post(f"/j/{workshop.join_token}", data={"display_name": name, "group": group})
+        token = self.workshop(workshop).join_token
+        return phone.post(f"/j/{token}", data={"display_name": name, "group": group})
 
-    def facilitator(self, slug="vielfalt"):
+    def facilitator(self, workshop="vielfalt"):
         """A laptop that opened the facilitator link."""
         laptop = self.app.test_client()
-        laptop.get(f"/f/{self.workshop(slug).facilitator_token}")
+        laptop.get(f"/f/{self.workshop(workshop).facilitator_token}")
         return laptop
 
-    def socket(self, phone, slug="vielfalt", role="participant"):
+    def socket(self, phone, workshop="vielfalt", role="participant"):
         """Open a Socket.IO test connection: a phone's board, a console or a projector."""
-        workshop = self.workshop(slug)
+        workshop = self.workshop(workshop)
         if role == "projector":
             namespace, auth = "/projector", {"projector": workshop.projector_token}
         elif role in ("staff", "console"):
@@ -173,12 +250,11 @@ class Actions:
         self._sockets.append(sio)
         return sio
 
-    def set_phase(self, phase, slug="vielfalt"):
+    def set_phase(self, phase, workshop="vielfalt"):
         from app.services.phases import set_phase
 
         with self.app.app_context():
-            workshop = db.session.scalar(db.select(Workshop).filter_by(slug=slug))
-            set_phase(workshop, phase)
+            set_phase(self._find(workshop), phase)
 
     def close(self):
         for sio in self._sockets:

@@ -11,6 +11,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The test week the server loads: nothing borrowed from the demo week in sessions/.
+WEEK = Path(__file__).parent / "data" / "week.toml"
 
 
 def free_port() -> int:
@@ -20,7 +22,7 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """``querschnitt run --demo`` in a fresh instance folder; stopped with ``stop()``."""
+    """``querschnitt run --week tests/data/week.toml`` in a fresh instance folder; ``stop()``."""
 
     def __init__(self, instance: Path, env: dict | None = None):
         self.port = free_port()
@@ -42,7 +44,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         self._log_file = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app", "run", "--demo"],
+            [sys.executable, "-m", "app", "run", "--week", str(WEEK)],
             cwd=ROOT,
             env=self.env,
             stdout=self._log_file,
@@ -79,7 +81,7 @@ class LiveServer:
         self.start()
 
     def facilitator_links(self) -> dict[str, str]:
-        """Return {short code: facilitator link} for the demo week's workshops."""
+        """Return {short code: facilitator link} for the test week's workshops, in order."""
         output = subprocess.run(
             [sys.executable, "-m", "app", "facilitator-links"],
             cwd=ROOT,

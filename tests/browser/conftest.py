@@ -85,9 +85,9 @@ class Workshop:
 
 @pytest.fixture
 def workshop(server):
-    """A workshop nobody has touched yet (the demo week has seven, one per test that needs one)."""
+    """A workshop nobody has touched yet (the test week has eight, one per test that needs one)."""
     if not server.workshop_pool:
-        pytest.fail("the module used up the demo week's workshops; start another server")
+        pytest.fail("the module used up the test week's workshops (tests/data/week.toml)")
     code, link = server.workshop_pool.pop(0)
     return Workshop(code, link)
 

@@ -66,7 +66,7 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
     for screen in (ayse, bernd, chris, projector):
         expect(card(screen, P1)).to_have_count(1)
     expect(projector.locator("#wall-empty")).to_be_hidden()
-    expect(card(bernd, P1).locator(".card-meta")).to_have_text("Ayşe · Stadtverwaltung")
+    expect(card(bernd, P1).locator(".card-meta")).to_have_text("Ayşe · Verwaltung")
 
     bernd.get_by_role("radio", name="Lösung").check()
     expect(bernd.get_by_label("Antwort auf ein Problem (freiwillig)")).to_be_visible()

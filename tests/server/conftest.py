@@ -18,7 +18,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def workshops(server):
-    """Short codes of the demo week's workshops, each test takes its own."""
+    """Short codes of the test week's workshops, each test takes its own."""
     return list(server.facilitator_links())
 
 

@@ -14,10 +14,10 @@ from app.services.phases import set_phase
 from tests.conftest import database_urls
 
 
-def _setup(app, cards=3, slug="vielfalt"):
-    """A workshop in the vote phase with some cards and one participant; return their ids."""
+def _setup(app, made, cards=3):
+    """Put the made workshop in the vote phase with some cards and one participant; return ids."""
     with app.app_context():
-        workshop = db.session.scalar(select(Workshop).filter_by(slug=slug))
+        workshop = db.session.get(Workshop, made.id)
         author = joining.join(workshop, None, display_name="Autorin")
         card_ids = []
         for n in range(cards):
@@ -41,8 +41,8 @@ def _vote(app, workshop_id, participant_id, card_id, take_back=False):
             db.session.remove()
 
 
-def test_dots_until_the_budget_is_spent(app):
-    workshop_id, voter, cards = _setup(app)
+def test_dots_until_the_budget_is_spent(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
     changes = [_vote(app, workshop_id, voter, cards[i % 3]) for i in range(5)]
     assert [c.dots_left for c in changes] == [4, 3, 2, 1, 0]
     assert [c.dots for c in changes] == [1, 1, 1, 2, 2]
@@ -52,8 +52,8 @@ def test_dots_until_the_budget_is_spent(app):
     assert "alle deine Punkte" in str(info.value)
 
 
-def test_at_most_n_dots_on_one_card(app):
-    workshop_id, voter, cards = _setup(app)
+def test_at_most_n_dots_on_one_card(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
     for _ in range(3):
         _vote(app, workshop_id, voter, cards[0])
     with pytest.raises(ServiceError) as info:
@@ -62,8 +62,8 @@ def test_at_most_n_dots_on_one_card(app):
     assert _vote(app, workshop_id, voter, cards[1]).dots_left == 1
 
 
-def test_taking_a_dot_back_frees_it(app):
-    workshop_id, voter, cards = _setup(app)
+def test_taking_a_dot_back_frees_it(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
     _vote(app, workshop_id, voter, cards[0])
     change = _vote(app, workshop_id, voter, cards[0], take_back=True)
     assert (change.card_id, change.dots, change.dots_left) == (cards[0], 0, 5)
@@ -72,8 +72,8 @@ def test_taking_a_dot_back_frees_it(app):
     assert info.value.code == "no_dot"
 
 
-def test_no_voting_outside_the_vote_phase(app):
-    workshop_id, voter, cards = _setup(app)
+def test_no_voting_outside_the_vote_phase(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
     with app.app_context():
         set_phase(db.session.get(Workshop, workshop_id), "collect")
     with pytest.raises(ServiceError) as info:
@@ -81,9 +81,9 @@ def test_no_voting_outside_the_vote_phase(app):
     assert info.value.code == "phase"
 
 
-def test_unknown_card_or_card_of_another_workshop_is_refused(app):
-    workshop_id, voter, _ = _setup(app)
-    _, _, other_cards = _setup(app, slug="antisemitismus")
+def test_unknown_card_or_card_of_another_workshop_is_refused(app, make_workshop):
+    workshop_id, voter, _ = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
+    _, _, other_cards = _setup(app, make_workshop())
     for card_id in (str(uuid.uuid4()), other_cards[0]):
         with pytest.raises(ServiceError) as info:
             _vote(app, workshop_id, voter, card_id)
@@ -102,9 +102,10 @@ def _spent(app, workshop_id, participant_id):
 
 
 @pytest.mark.parametrize("database_url", database_urls(), indirect=True)
-def test_concurrent_tabs_of_one_phone_never_overspend(app):
+def test_concurrent_tabs_of_one_phone_never_overspend(app, make_workshop):
     """Twenty votes fired at once by one participant: exactly the budget is spent."""
-    workshop_id, voter, cards = _setup(app, cards=5)
+    workshop = make_workshop(dot_budget=5, max_dots_per_card=3)
+    workshop_id, voter, cards = _setup(app, workshop, cards=5)
     barrier = threading.Barrier(20)
     outcomes = []
 
@@ -127,8 +128,8 @@ def test_concurrent_tabs_of_one_phone_never_overspend(app):
 
 
 @pytest.mark.parametrize("database_url", database_urls(), indirect=True)
-def test_concurrent_votes_and_take_backs_keep_the_books_straight(app):
-    workshop_id, voter, cards = _setup(app, cards=2)
+def test_concurrent_votes_and_take_backs_keep_the_books_straight(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(), cards=2)
     for card in cards:
         _vote(app, workshop_id, voter, card)
     barrier = threading.Barrier(16)
@@ -151,8 +152,8 @@ def test_concurrent_votes_and_take_backs_keep_the_books_straight(app):
 
 
 @pytest.mark.parametrize("database_url", database_urls(), indirect=True)
-def test_withdrawing_a_card_refunds_each_voter_and_nothing_else(app):
-    workshop_id, voter, cards = _setup(app)
+def test_withdrawing_a_card_refunds_each_voter_and_nothing_else(app, make_workshop):
+    workshop_id, voter, cards = _setup(app, make_workshop(dot_budget=5, max_dots_per_card=3))
     with app.app_context():
         second = joining.join(db.session.get(Workshop, workshop_id), None).id
     for who, card, times in ((voter, cards[0], 2), (second, cards[0], 1), (voter, cards[1], 1)):

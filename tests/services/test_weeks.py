@@ -1,7 +1,5 @@
 """Loading a workshop week from a file."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -10,20 +8,18 @@ from app.models import Event, Workshop
 from app.services.tokens import SHORT_CODE_ALPHABET
 from app.services.weeks import WeekFileError, load_week
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def test_demo_week_loads_the_herne_themes(app):
+def test_the_shipped_demo_week_loads_and_loading_it_again_changes_nothing(app):
+    demo = app.config["DEMO_WEEK"]
     with app.app_context():
-        result = load_week(ROOT / "sessions" / "herne-2021.toml")
-        titles = [w.title for w in result.event.workshops]
-        assert titles[0] == "Sexuelle und geschlechtliche Vielfalt"
-        assert "Rassismus gegen Sinti*zze und Rom*nja" in titles
-        assert titles[-1] == "Abschlusstreffen"
-        assert len(titles) == 7
-        assert all(w.description for w in result.event.workshops)
-        labels = [g.label("de") for g in result.event.stakeholder_groups]
-        assert "Stadtverwaltung" in labels
+        result = load_week(demo)
+        assert result.created == len(result.event.workshops) > 0
+        for workshop in result.event.workshops:
+            assert workshop.title and workshop.day and workshop.starts_at < workshop.ends_at
+        assert result.event.stakeholder_groups
+        again = load_week(demo)
+        assert (again.created, again.updated) == (0, 0)
+        assert db.session.scalar(select(func.count(Event.id))) == 2
 
 
 def test_loading_twice_changes_nothing(app, week_file):
@@ -88,7 +84,11 @@ def test_tokens_are_long_and_codes_unambiguous(app):
             "workshops[0].max_dots_per_card",
             "dot_budget",
         ),
-        (lambda s: s + "\n[[workshops]]\ntitle = 'ohne slug'\n", "workshops[2].slug", "fehlt"),
+        (
+            lambda s: s + "\n[[workshops]]\ntitle = 'ohne slug'\n",
+            "workshops[{added}].slug",
+            "fehlt",
+        ),
         (lambda s: s.replace("[event]", "[event\n"), "kein gültiges TOML", ""),
     ],
 )
@@ -97,6 +97,8 @@ def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
 ):
     bad = tmp_path / "kaputt.toml"
     bad.write_text(change(week_file.read_text().replace("testwoche", "andere")), encoding="utf-8")
+    # A workshop added at the end has the next index after the test week's own.
+    field = field.format(added=week_file.read_text().count("[[workshops]]"))
     with app.app_context():
         with pytest.raises(WeekFileError) as info:
             load_week(bad)
@@ -122,3 +124,23 @@ def test_facilitator_links_command_prints_a_link_per_workshop(runner, actions):
     workshop = actions.workshop()
     assert f"/f/{workshop.facilitator_token}" in result.output
     assert workshop.short_code in result.output
+
+
+def test_run_loads_the_week_file_before_serving_and_again_changes_nothing(
+    tmp_path, week_file, monkeypatch
+):
+    from app import cli, create_app
+
+    served = []
+    monkeypatch.setattr(cli, "serve", lambda app, host, port: served.append(port))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'run.db'}"})
+    runner = app.test_cli_runner()
+    workshops = week_file.read_text().count("[[workshops]]")
+    for loaded in (f"{workshops} neu", "0 neu, 0 geändert"):
+        result = runner.invoke(args=["run", "--week", str(week_file), "--port", "5999"])
+        assert result.exit_code == 0, result.output
+        assert f"Testwoche: {workshops} Workshops ({loaded}" in result.output
+        assert result.output.count("Moderation ") == workshops
+    assert served == [5999, 5999]
+    with app.app_context():
+        db.engine.dispose()

@@ -1,11 +1,12 @@
 """Each screen's socket area: who gets in, what it may send, and the numbered facts it receives."""
 
+import tomllib
 import uuid
 
 import pytest
 
 from app.extensions import db, socketio
-from tests.conftest import events
+from tests.conftest import WEEK, events
 
 
 def _ack(sio, event, payload=None):
@@ -138,7 +139,8 @@ def test_the_event_area_shows_every_workshop_to_its_facilitators(actions, app):
     )
     assert overview.is_connected("/event")
     workshops = overview.emit("sync", {}, callback=True, namespace="/event")["event"]["workshops"]
-    assert [w["title"] for w in workshops] == ["Vielfalt", "Antisemitismus"]
+    week = tomllib.loads(WEEK.read_text(encoding="utf-8"))
+    assert [w["title"] for w in workshops] == [w["title"] for w in week["workshops"]]
     assert workshops[0]["cards"] == 0
 
     phone = actions.phone()

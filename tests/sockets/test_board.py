@@ -19,17 +19,24 @@ def _card(kind="problem", text="Zu wenig Treffpunkte", **extra):
 
 
 @pytest.fixture
-def room(actions):
+def workshop(make_workshop):
+    """A fresh workshop of the test week: 5 dots each, at most 3 on one card."""
+    return make_workshop(dot_budget=5, max_dots_per_card=3)
+
+
+@pytest.fixture
+def room(actions, workshop, make_workshop):
     """Two phones and the console in one workshop, a phone in another workshop."""
     phones = []
     for name in ("Ayşe", "Bernd"):
         phone = actions.phone()
-        actions.join(phone, name=name, group="verwaltung")
-        phones.append(actions.socket(phone))
+        actions.join(phone, workshop, name=name, group="verwaltung")
+        phones.append(actions.socket(phone, workshop))
     other = actions.phone()
-    actions.join(other, slug="antisemitismus")
-    elsewhere = actions.socket(other, slug="antisemitismus")
-    console = actions.socket(actions.facilitator(), role="console")
+    next_door = make_workshop()
+    actions.join(other, next_door)
+    elsewhere = actions.socket(other, next_door)
+    console = actions.socket(actions.facilitator(workshop), workshop, role="console")
     for sio in (*phones, elsewhere, console):
         sio.get_received()
     return phones[0], phones[1], console, elsewhere
@@ -107,11 +114,11 @@ def test_a_solution_answers_a_problem(room):
     assert wrong["ok"] is False
 
 
-def test_reconnect_gets_the_whole_board(room, actions):
+def test_reconnect_gets_the_whole_board(room, actions, workshop):
     ayse, bernd, _, _ = room
     bernd.disconnect()
     posted = [_ack(ayse, "post_card", _card(text=f"Karte {n}"))["card"]["id"] for n in range(3)]
-    bernd.connect(auth={"workshop": actions.workshop().short_code})
+    bernd.connect(auth={"workshop": workshop.short_code})
     board = _ack(bernd, "sync", {})["board"]
     assert [c["id"] for c in board["cards"]] == posted
     assert board["workshop"]["phase"] == "collect"
@@ -135,25 +142,25 @@ def test_authors_edit_and_withdraw_their_own_cards_only(room, app):
     assert _ack(ayse, "sync", {})["board"]["cards"] == []
 
 
-def test_no_posting_while_voting_and_no_voting_while_collecting(room, actions):
+def test_no_posting_while_voting_and_no_voting_while_collecting(room, actions, workshop):
     ayse, bernd, _, _ = room
     card = _card()
     _ack(ayse, "post_card", card)
     early = _ack(bernd, "cast_vote", {"id": card["id"]})
     assert early["ok"] is False and early["code"] == "phase"
-    actions.set_phase("vote")
+    actions.set_phase("vote", workshop)
     late = _ack(ayse, "post_card", _card())
     assert late["ok"] is False and late["code"] == "phase"
     assert _ack(ayse, "edit_card", {"id": card["id"], "text": "neu"})["code"] == "phase"
 
 
-def test_votes_go_to_my_tabs_and_totals_only_to_the_console_until_results(room, actions, app):
+def test_votes_go_to_my_tabs_and_totals_only_to_the_console_until_results(room, actions, workshop):
     ayse, bernd, console, _ = room
     card = _card()
     _ack(ayse, "post_card", card)
-    actions.set_phase("vote")
+    actions.set_phase("vote", workshop)
     # Bernd's second tab on the same phone.
-    second_tab = actions.socket(actions._sockets[1].flask_test_client)
+    second_tab = actions.socket(actions._sockets[1].flask_test_client, workshop)
     for sio in (ayse, bernd, console, second_tab):
         sio.get_received()
     reply = _ack(bernd, "cast_vote", {"id": card["id"]})
@@ -164,26 +171,26 @@ def test_votes_go_to_my_tabs_and_totals_only_to_the_console_until_results(room, 
     assert events(ayse, "tally") == []
     assert events(console, "tally") == [{"totals": {card["id"]: 1}, "dots_given": 1}]
     assert _ack(ayse, "sync", {})["board"]["totals"] is None
-    actions.set_phase("results")
+    actions.set_phase("results", workshop)
     board = _ack(ayse, "sync", {})["board"]
     assert board["totals"] == {card["id"]: 1}
 
 
-def test_results_rank_cards_by_dots(room, actions):
+def test_results_rank_cards_by_dots(room, actions, workshop):
     ayse, bernd, _, _ = room
     cards = [_card(text=f"Karte {n}") for n in range(3)]
     for card in cards:
         _ack(ayse, "post_card", card)
-    actions.set_phase("vote")
+    actions.set_phase("vote", workshop)
     for _ in range(2):
         _ack(bernd, "cast_vote", {"id": cards[2]["id"]})
     _ack(ayse, "cast_vote", {"id": cards[1]["id"]})
-    actions.set_phase("results")
+    actions.set_phase("results", workshop)
     board = _ack(ayse, "sync", {})["board"]
     assert [c["id"] for c in board["cards"]] == [cards[2]["id"], cards[1]["id"], cards[0]["id"]]
 
 
-def test_phase_change_from_the_facilitator_reaches_every_screen(room, actions):
+def test_phase_change_from_the_facilitator_reaches_every_screen(room):
     ayse, _, console, elsewhere = room
     reply = _ack(console, "set_phase", {"phase": "discuss"})
     assert reply["ok"] is True and reply["workshop"]["phase"] == "discuss"
@@ -230,10 +237,10 @@ def test_bad_posts_get_a_clear_message_and_change_nothing(room, app, payload):
 @pytest.mark.parametrize(
     "payload", [None, 7, {}, {"id": "x"}, {"id": str(uuid.uuid4())}, {"id": ["a"]}]
 )
-def test_bad_references_get_a_clear_message(room, actions, event, payload):
+def test_bad_references_get_a_clear_message(room, actions, workshop, event, payload):
     ayse, _, _, _ = room
     if event in ("cast_vote", "take_back_vote"):
-        actions.set_phase("vote")
+        actions.set_phase("vote", workshop)
     reply = _ack(ayse, event, payload)
     assert reply["ok"] is False
     assert reply["error"] and "Interner Fehler" not in reply["error"]
@@ -241,18 +248,18 @@ def test_bad_references_get_a_clear_message(room, actions, event, payload):
 
 def test_a_500_character_card_with_umlauts_is_accepted_whole(room):
     ayse, _, _, _ = room
-    text = ("Grüße aus Herne – Ärger über Öffnungszeiten " * 20)[:500]
+    text = ("Grüße aus dem Viertel – Ärger über Öffnungszeiten " * 20)[:500]
     reply = _ack(ayse, "post_card", _card(text=text))
     assert reply["ok"] and reply["card"]["text"] == text.strip()
 
 
-def test_withdrawing_a_card_gives_its_dots_back(room, actions, app):
+def test_withdrawing_a_card_gives_its_dots_back(room, actions, app, workshop):
     ayse, bernd, _, _ = room
     card = _card()
     _ack(ayse, "post_card", card)
-    actions.set_phase("vote")
+    actions.set_phase("vote", workshop)
     _ack(bernd, "cast_vote", {"id": card["id"]})
-    actions.set_phase("collect")
+    actions.set_phase("collect", workshop)
     assert _ack(ayse, "withdraw_card", {"id": card["id"]})["ok"]
     assert _ack(bernd, "sync", {})["board"]["me"]["dots_left"] == 5
     assert _count(app, Vote) == 0

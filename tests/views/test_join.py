@@ -129,13 +129,12 @@ def test_wrong_codes_are_rate_limited(client, actions, app):
 def test_name_and_group_are_kept_and_same_phone_is_same_participant_next_day(actions):
     phone = actions.phone()
     actions.join(phone, name="Jürgen", group="verwaltung")
-    phone.get_cookie("querschnitt")
     # The next day's workshop: the form is filled in with what the phone said yesterday.
     page = phone.get(f"/j/{actions.workshop('antisemitismus').join_token}")
     html = page.get_data(as_text=True)
     assert 'value="Jürgen"' in html
     assert "Willkommen zurück" in html
-    actions.join(phone, slug="antisemitismus", name="Jürgen", group="verwaltung")
+    actions.join(phone, "antisemitismus", name="Jürgen", group="verwaltung")
     from app.extensions import db
     from app.models import Membership, Participant
 
