@@ -26,6 +26,7 @@ def test_a_jobs_progress_and_result_reach_the_room_that_asked(actions, app):
     assert overview.is_connected("/event")
     with app.app_context():
         room = realtime.event_room(db.session.scalar(select(Event.id)))
+        workshops = db.session.scalar(select(func.count(Workshop.id)))
         job_id = jobs.submit(
             "test",
             "tests.test_job_events:count_workshops",
@@ -42,7 +43,7 @@ def test_a_jobs_progress_and_result_reach_the_room_that_asked(actions, app):
     try:
         assert steps[-1]["state"] == "done", steps[-1]
         assert steps[-1]["id"] == job_id
-        assert steps[-1]["result"] == {"workshops": 2}
+        assert steps[-1]["result"] == {"workshops": workshops}
         fractions = [s["progress"] for s in steps if s["state"] == "running"]
         assert len(fractions) >= 3 and fractions == sorted(fractions)
     finally:
