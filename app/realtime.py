@@ -17,10 +17,9 @@ from flask import current_app
 
 from app import coordination
 from app.extensions import db, socketio
-from app.models import Card, Workshop
+from app.models import Card, CardStatus, Workshop
 from app.models.screens import Screen
-from app.services.board import card_payload
-from app.services.snapshot import Standing, workshop_payload
+from app.services.snapshot import Standing, card_for, voters, workshop_payload
 
 EVENT_NAMESPACE = "/event"
 
@@ -49,44 +48,104 @@ def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
 
-def publish(workshop: Workshop, event: str, fields_for: Callable[[Screen], dict]) -> None:
-    """Send a numbered fact to every screen of the workshop, each with the fields it may see."""
+def publish(workshop: Workshop, fact_for: Callable[[Screen], tuple[str, dict]]) -> None:
+    """Send a numbered fact to every screen of the workshop, each as it may see it.
+
+    ``fact_for(screen)`` returns the event name and fields for that kind of
+    screen; a screen that may see nothing of it gets ``tick``, so that its
+    numbers still follow one another.
+    """
     for screen in Screen:
+        event, fields = fact_for(screen)
         socketio.emit(
             event,
-            {"seq": workshop.seq, **fields_for(screen)},
+            {"seq": workshop.seq, **fields},
             to=workshop_room(workshop.id),
             namespace=screen.namespace,
         )
     changes.mark("overview", workshop.event_id)
 
 
+def _card_fact(card: Card, workshop: Workshop, *, new: bool):
+    """The fact about one card, per screen: posted, edited, or gone from that screen."""
+    secret = _secret()
+
+    def fact_for(screen: Screen):
+        shown = card_for(card, screen, workshop, secret)
+        if shown is not None:
+            return ("card_posted" if new else "card_edited"), {"card": shown}
+        return ("tick", {}) if new else ("card_withdrawn", {"id": card.id})
+
+    return fact_for
+
+
 def card_posted(card: Card, workshop: Workshop) -> None:
-    """Tell every screen of the workshop about a new card."""
-    payload = card_payload(card, _secret())
-    publish(workshop, "card_posted", lambda screen: {"card": payload})
+    """Tell every screen about a new card; one that waits for approval shows on consoles only."""
+    publish(workshop, _card_fact(card, workshop, new=True))
+    if card.status == CardStatus.PENDING:
+        changes.mark("presence", workshop.id)
 
 
 def card_edited(card: Card, workshop: Workshop) -> None:
-    """Tell every screen of the workshop that a card changed."""
-    payload = card_payload(card, _secret())
-    publish(workshop, "card_edited", lambda screen: {"card": payload})
+    """Tell every screen that a card changed; a screen that may no longer see it loses it."""
+    publish(workshop, _card_fact(card, workshop, new=False))
+    changes.mark("tally", workshop.id)
 
 
 def card_withdrawn(card: Card, workshop: Workshop) -> None:
     """Tell every screen of the workshop that a card left the board."""
-    publish(workshop, "card_withdrawn", lambda screen: {"id": card.id})
+    publish(workshop, lambda screen: ("card_withdrawn", {"id": card.id}))
+    changes.mark("tally", workshop.id)
+
+
+def cards_changed(workshop: Workshop, cards: list[Card], gone: list[str]) -> None:
+    """Tell every screen that several cards changed at once (a merge, or its undo)."""
+    secret = _secret()
+
+    def fact_for(screen: Screen):
+        shown, hidden = [], list(gone)
+        for card in cards:
+            view = card_for(card, screen, workshop, secret)
+            if view is None:
+                hidden.append(card.id)
+            else:
+                shown.append(view)
+        return "cards_changed", {"cards": shown, "gone": hidden}
+
+    publish(workshop, fact_for)
     changes.mark("tally", workshop.id)
 
 
 def phase_changed(workshop: Workshop) -> None:
     """Tell every screen the new phase, with the counts it may now see: nobody refetches."""
+    _workshop_fact(workshop, "phase_changed")
+
+
+def workshop_changed(workshop: Workshop) -> None:
+    """Tell every screen that options, timer or reveal changed, with what it may now see."""
+    _workshop_fact(workshop, "workshop_changed")
+
+
+def _workshop_fact(workshop: Workshop, event: str) -> None:
     standing = Standing(workshop)
     payload = workshop_payload(workshop)
-    publish(
-        workshop,
-        "phase_changed",
-        lambda screen: {"workshop": payload, **standing.for_screen(screen)},
+    publish(workshop, lambda screen: (event, {"workshop": payload, **standing.for_screen(screen)}))
+
+
+def cards_reset(workshop: Workshop) -> None:
+    """Tell every screen to fetch the board again: what each may see changed wholesale."""
+    publish(workshop, lambda screen: ("cards_reset", {}))
+
+
+def log_entry(workshop: Workshop, entry) -> None:
+    """Show the consoles a new or undone step of the moderation log."""
+    from app.services.moderation import entry_payload
+
+    socketio.emit(
+        "log_entry",
+        {"entry": entry_payload(entry)},
+        to=workshop_room(workshop.id),
+        namespace=Screen.CONSOLE.namespace,
     )
 
 
@@ -100,6 +159,7 @@ def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=N
         namespace=Screen.PHONE.namespace,
     )
     changes.mark("tally", workshop_id)
+    changes.mark("presence", workshop_id)
 
 
 def presence_changed(scope: str, sid: str, *, joined: bool) -> None:
@@ -133,10 +193,10 @@ def send_tally(workshop: Workshop) -> None:
 
 
 def send_presence(workshop: Workshop) -> None:
-    """Tell the consoles how many phones are connected."""
+    """Tell the consoles how many phones are connected and how many people have voted."""
     socketio.emit(
         "presence",
-        {"phones": phones_connected(workshop.id)},
+        {"phones": phones_connected(workshop.id), "voted": voters(workshop)},
         to=workshop_room(workshop.id),
         namespace=Screen.CONSOLE.namespace,
     )

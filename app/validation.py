@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField
 
 from app.services.errors import ServiceError
 
@@ -16,9 +17,19 @@ def form_from_payload(form_class, payload):
     """
     if not isinstance(payload, dict):
         raise ServiceError(_l("Ungültige Anfrage."))
+    switches = {
+        name
+        for name, field in form_class(formdata=None, meta={"csrf": False})._fields.items()
+        if isinstance(field, BooleanField)
+    }
     data = MultiDict()
     for key, value in payload.items():
         if value is None:
+            continue
+        if isinstance(value, bool) and key in switches:
+            # A switch is on when sent, as a checked box is in a form post.
+            if value:
+                data[key] = "y"
             continue
         if isinstance(value, bool) or not isinstance(value, _SCALARS):
             raise ServiceError(_l("Ungültige Anfrage."))

@@ -93,6 +93,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # Batch mode copies SQLite tables; with foreign keys on, dropping the
+            # old copy of a table would cascade and delete the rows that point to
+            # it (cards, votes). The pragma only works outside a transaction.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            # Ends the transaction SQLAlchemy began for the pragma, so that
+            # Alembic's own transaction is the one that commits.
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +110,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+                if broken:
+                    raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
 
 
 if context.is_offline_mode():

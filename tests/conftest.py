@@ -256,6 +256,12 @@ class Actions:
         with self.app.app_context():
             set_phase(self._find(workshop), phase)
 
+    def reveal_results(self, workshop="vielfalt"):
+        from app.services.phases import reveal_results
+
+        with self.app.app_context():
+            reveal_results(self._find(workshop), "Test", shown=True)
+
     def close(self):
         for sio in self._sockets:
             if sio.is_connected():

@@ -1,11 +1,31 @@
 """Forms of the facilitator's pages."""
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from app.models import Phase
+from app.fields import CARD_TEXT_MAX, PlainText, UUIDText, clean_text
+from app.models import CardKind, Phase
+from app.participant.forms import CardFieldsMixin
 
 PHASE_LABELS = {
     Phase.COLLECT: _l("Sammeln"),
@@ -23,3 +43,114 @@ class PhaseForm(FlaskForm):
         _l("Phase"), choices=[SelectChoice(p.value, label) for p, label in PHASE_LABELS.items()]
     )
     submit = SubmitField(_l("Phase wechseln"))
+
+
+class CardForm(FlaskForm):
+    """Naming one card of the board: to hide, restore, approve or pin it."""
+
+    id = HiddenField(_l("Karten-ID"), validators=[UUIDText()])
+
+
+class ModerateTextForm(CardForm):
+    """New text for a card, written by a facilitator."""
+
+    text = TextAreaField(
+        _l("Text"),
+        validators=[PlainText(1, CARD_TEXT_MAX)],
+        filters=[clean_text],
+        render_kw={"maxlength": CARD_TEXT_MAX, "rows": 3},
+    )
+
+
+class LinkForm(CardForm):
+    """The problem a solution answers; empty to unlink it."""
+
+    answers = HiddenField(_l("Antwort auf"), validators=[Optional(), UUIDText()])
+
+
+class MergeForm(FlaskForm):
+    """Duplicates to merge into one card."""
+
+    into = HiddenField(_l("Zusammenführen in"), validators=[UUIDText()])
+    ids = StringField(
+        _l("Karten"), validators=[DataRequired(_l("Wähle die Karten zum Zusammenführen."))]
+    )
+
+    def validate_ids(self, field):
+        """A comma-separated list of at most 50 card ids."""
+        ids = [part.strip().lower() for part in (field.data or "").split(",") if part.strip()]
+        if not ids or len(ids) > 50:
+            raise ValidationError(_l("Wähle die Karten zum Zusammenführen."))
+        for card_id in ids:
+            try:
+                uuid.UUID(card_id)
+            except ValueError:
+                raise ValidationError(_l("Ungültige Karten-ID.")) from None
+        field.data = ids
+
+
+class PaperCardForm(CardFieldsMixin, FlaskForm):
+    """A card written on paper, typed in by a facilitator."""
+
+    kind = RadioField(
+        _l("Art"),
+        choices=[
+            SelectChoice(CardKind.PROBLEM.value, _l("Problem")),
+            SelectChoice(CardKind.SOLUTION.value, _l("Lösung")),
+        ],
+        default=CardKind.PROBLEM.value,
+    )
+
+
+class PaperDotsForm(CardForm):
+    """Dots counted on a paper poster; a negative number takes some back."""
+
+    dots = IntegerField(
+        _l("Punkte"),
+        validators=[
+            InputRequired(_l("Gib eine Zahl von Punkten an.")),
+            NumberRange(-500, 500, _l("Gib eine Zahl von -500 bis 500 an.")),
+        ],
+    )
+
+
+class OptionsForm(FlaskForm):
+    """The workshop's options, changeable while it runs."""
+
+    dot_budget = IntegerField(
+        _l("Punkte pro Person"),
+        validators=[
+            InputRequired(_l("Gib eine Zahl an.")),
+            NumberRange(1, 50, _l("Gib eine Zahl von 1 bis 50 an.")),
+        ],
+    )
+    max_dots_per_card = IntegerField(
+        _l("Höchstens Punkte pro Karte"),
+        validators=[
+            InputRequired(_l("Gib eine Zahl an.")),
+            NumberRange(1, 50, _l("Gib eine Zahl von 1 bis 50 an.")),
+        ],
+    )
+    blind_collect = BooleanField(_l("Verdeckt sammeln"))
+    premoderation = BooleanField(_l("Neue Karten erst nach Freigabe zeigen"))
+    submit = SubmitField(_l("Speichern"))
+
+
+class TimerForm(FlaskForm):
+    """A length of time for the timer, in seconds (when starting or adding)."""
+
+    seconds = IntegerField(
+        _l("Sekunden"),
+        validators=[
+            Optional(),
+            NumberRange(1, 36000, _l("Die Zeit muss zwischen 1 Sekunde und 10 Stunden liegen.")),
+        ],
+    )
+
+
+class UndoForm(FlaskForm):
+    """The step of the moderation log to take back."""
+
+    entry = IntegerField(
+        _l("Schritt"), validators=[InputRequired(_l("Ungültige Anfrage.")), NumberRange(1)]
+    )

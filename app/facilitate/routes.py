@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
@@ -74,7 +75,7 @@ def console(code):
     """Run the workshop: phases, who has joined, the live board."""
     workshop = _facilitated_workshop(code)
     if request.method == "POST":
-        ctx = actions.ConsoleContext(workshop)
+        ctx = actions.ConsoleContext(workshop, actor=actions.actor_name(workshop))
         try:
             perform(actions.set_phase, ctx, request.form)
         except ServiceError as exc:
@@ -96,6 +97,23 @@ def console(code):
         Phase=Phase,
         client_config=console_config(workshop),
     )
+
+
+@bp.post("/w/<code>/facilitate/<name>")
+def console_action(code, name):
+    """Any console action as a plain form (keyboard and no-JavaScript fallback), then back."""
+    workshop = _facilitated_workshop(code)
+    act = actions.BY_NAME.get(name)
+    if act is None or name in ("sync", "log"):
+        abort(404)
+    try:
+        ctx = actions.ConsoleContext(workshop, actor=actions.actor_name(workshop))
+        perform(act, ctx, request.form)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(str(act.done or _("Erledigt.")), "success")
+    return redirect(url_for("facilitate.console", code=workshop.short_code))
 
 
 @bp.route("/w/<code>/projector")

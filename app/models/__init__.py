@@ -11,6 +11,7 @@ db.Model.registry.update_type_annotation_map({datetime: UTCDateTime})
 
 from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
 from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
+from app.models.moderation import ModerationEntry  # noqa: E402
 from app.models.participant import Membership, Participant  # noqa: E402
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "CardStatus",
     "Event",
     "Membership",
+    "ModerationEntry",
     "Participant",
     "Phase",
     "StakeholderGroup",

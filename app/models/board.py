@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,10 +19,17 @@ class CardKind(enum.StrEnum):
 
 
 class CardStatus(enum.StrEnum):
-    """Whether a card is on the board."""
+    """Where a card stands: on the board, or why not."""
 
     VISIBLE = "visible"
+    #: Taken back by its author.
     WITHDRAWN = "withdrawn"
+    #: Waiting for a facilitator's approval (pre-moderation).
+    PENDING = "pending"
+    #: Hidden by a facilitator; it can be restored.
+    HIDDEN = "hidden"
+    #: Merged into another card (``merged_into_id``); the merge can be undone.
+    MERGED = "merged"
 
 
 class Card(db.Model):
@@ -48,6 +55,18 @@ class Card(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When the author last changed the text; None while it is as first posted.
     edited_at: Mapped[datetime | None]
+    #: When a facilitator last changed the text; the author sees that it was edited.
+    moderated_at: Mapped[datetime | None]
+    #: The card this one was merged into, while it is merged.
+    merged_into_id: Mapped[str | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL"), index=True
+    )
+    #: Pinned cards stand at the top of their lane.
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Typed in by a facilitator from a paper card, for people without a phone.
+    paper: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Dots counted on the paper poster and typed in by a facilitator.
+    paper_dots: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author = relationship("Participant")
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, and_, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -101,6 +101,20 @@ class Workshop(db.Model):
     projector_token: Mapped[str] = mapped_column(String(64), unique=True)
     #: Number of the last fact sent to the workshop's screens; screens notice a gap and resync.
     seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Blind collect: each phone sees only its own cards until the facilitator reveals them all.
+    blind_collect: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Whether the cards of a blind collect have been revealed to the phones.
+    cards_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Pre-moderation: new cards from phones wait for a facilitator's approval.
+    premoderation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Whether the facilitator has revealed the results (they show from the results phase on).
+    results_revealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Length of the current step's timer in seconds, as it was set; None when there is none.
+    timer_duration: Mapped[int | None]
+    #: When the running timer reaches zero; None when it is paused or there is none.
+    timer_ends_at: Mapped[datetime | None]
+    #: Seconds left on a paused timer; None when it runs or there is none.
+    timer_remaining: Mapped[int | None]
 
     event: Mapped[Event] = relationship(back_populates="workshops")
 
@@ -131,10 +145,20 @@ class Workshop(db.Model):
 
     @hybrid_property
     def results_shown(self) -> bool:
-        """Whether everyone sees the dots on each card now."""
-        return self.phase in RESULTS_PHASES
+        """Whether everyone sees the dots on each card: voting is over and they were revealed."""
+        return self.phase in RESULTS_PHASES and bool(self.results_revealed)
 
     @results_shown.inplace.expression
     @classmethod
     def _results_shown_expression(cls):
-        return cls.phase.in_(RESULTS_PHASES)
+        return and_(cls.phase.in_(RESULTS_PHASES), cls.results_revealed)
+
+    @hybrid_property
+    def blind(self) -> bool:
+        """Whether phones see only their own cards' text now (blind collect, not yet revealed)."""
+        return bool(self.blind_collect) and not self.cards_revealed
+
+    @blind.inplace.expression
+    @classmethod
+    def _blind_expression(cls):
+        return and_(cls.blind_collect, ~cls.cards_revealed)

@@ -14,6 +14,9 @@ from app.models._types import utcnow
 from app.services.errors import ServiceError
 from app.services.facts import next_seq
 
+#: Cards their author may still change: on the board, or waiting for approval.
+OWN_CHANGEABLE = frozenset({CardStatus.VISIBLE, CardStatus.PENDING})
+
 
 def author_key(secret: str, participant_id: str, workshop_id: int) -> str:
     """Return a per-workshop pseudonym that lets a phone recognise its own cards.
@@ -38,7 +41,7 @@ def require_membership(workshop: Workshop, participant: Participant | None) -> M
 
 def _own_card(workshop: Workshop, participant: Participant, card_id: str) -> Card:
     card = db.session.get(Card, card_id)
-    if card is None or card.workshop_id != workshop.id or not card.on_board:
+    if card is None or card.workshop_id != workshop.id or card.status not in OWN_CHANGEABLE:
         raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")
     if card.author_id != participant.id:
         raise ServiceError(_l("Du kannst nur deine eigenen Karten ändern."), "forbidden")
@@ -94,6 +97,7 @@ def post_card(
         kind=CardKind(kind).value,
         text=text,
         answers_id=_answered_problem(workshop, kind, answers_id),
+        status=CardStatus.PENDING if workshop.premoderation else CardStatus.VISIBLE,
     )
     db.session.add(card)
     try:
@@ -189,18 +193,38 @@ def visible_cards(workshop: Workshop) -> list[Card]:
 
 
 def dot_totals(workshop: Workshop) -> dict[str, int]:
-    """Return the dots per card of the workshop (cards without dots are left out)."""
+    """Return the dots per card on the board, from phones and from paper (none: left out)."""
     rows = db.session.execute(
         select(Vote.card_id, func.sum(Vote.dots))
         .join(Card, Card.id == Vote.card_id)
         .where(Card.workshop_id == workshop.id, Card.on_board)
         .group_by(Vote.card_id)
     )
-    return {card_id: int(total) for card_id, total in rows if total}
+    totals = {card_id: int(total) for card_id, total in rows if total}
+    paper = db.session.execute(
+        select(Card.id, Card.paper_dots).where(
+            Card.workshop_id == workshop.id, Card.on_board, Card.paper_dots > 0
+        )
+    )
+    for card_id, dots in paper:
+        totals[card_id] = totals.get(card_id, 0) + dots
+    return totals
+
+
+def cards_in(workshop: Workshop, statuses) -> list[Card]:
+    """Return the workshop's cards in the given statuses, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Card)
+            .options(joinedload(Card.author))
+            .where(Card.workshop_id == workshop.id, Card.status.in_(list(statuses)))
+            .order_by(Card.created_at, Card.id)
+        )
+    )
 
 
 def card_payload(card: Card, secret: str) -> dict:
-    """Return what every screen shows of a card."""
+    """Return what a screen that may read the card shows of it."""
     author = card.author
     return {
         "id": card.id,
@@ -211,5 +235,31 @@ def card_payload(card: Card, secret: str) -> dict:
         "author_group": author.group_key if author else None,
         "author_key": author_key(secret, author.id, card.workshop_id) if author else None,
         "created_at": card.created_at.isoformat(),
-        "edited": card.edited_at is not None,
+        "edited": card.edited_at is not None or card.moderated_at is not None,
+        "moderated": card.moderated_at is not None,
+        "status": card.status.value if isinstance(card.status, CardStatus) else card.status,
+        "pinned": bool(card.pinned),
+        "paper": bool(card.paper),
+    }
+
+
+def blind_payload(card: Card, secret: str) -> dict:
+    """Return what the room may know of a card during a blind collect: that it is there."""
+    return {
+        "id": card.id,
+        "kind": card.kind,
+        "text": "",
+        "answers": None,
+        "author_name": "",
+        "author_group": None,
+        "author_key": author_key(secret, card.author_id, card.workshop_id)
+        if card.author_id
+        else None,
+        "created_at": card.created_at.isoformat(),
+        "edited": False,
+        "moderated": False,
+        "status": "visible",
+        "pinned": bool(card.pinned),
+        "paper": bool(card.paper),
+        "blind": True,
     }

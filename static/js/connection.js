@@ -98,6 +98,11 @@ export function connect({ namespace, auth, store, maxBytes = Infinity, onStatus 
   // there is no list of event names to keep in step with the server.
   socket.onAny((event, payload) => {
     if (store.receive(event, payload) === 'gap') watchGap();
+    // A fact asked for the whole board again (what this screen may see changed wholesale).
+    if (store.state.resync) {
+      store.state.resync = false;
+      resync();
+    }
   });
   socket.on('connect', async () => {
     onStatus('online', { retrying: true });

@@ -19,6 +19,10 @@ export function emptyState() {
     totals: null, // {card_id: n} or null when this screen may not see them
     dots_given: null,
     me: null, // {author_key, votes: {card_id: n}, dots_left} on phones, else null
+    voters: null, // how many people voted (console and projector), else null
+    phones: null, // phones connected (console only)
+    log: [], // the moderation log, newest first (console only)
+    resync: false, // set by a fact that asks every screen to fetch the board again
   };
 }
 
@@ -31,7 +35,22 @@ export function stateFromSnapshot(board) {
     totals: board.totals ?? null,
     dots_given: board.dots_given ?? null,
     me: board.me ? { ...board.me, votes: { ...board.me.votes } } : null,
+    voters: board.voters ?? null,
+    phones: board.phones ?? null,
+    log: board.log || [],
+    resync: false,
   };
+}
+
+/**
+ * Put a card into the state. During a blind collect a phone gets other people's
+ * cards without their text; its own card, which it knows in full (from its
+ * reply or its last snapshot), keeps its text when such a copy arrives.
+ */
+function putCard(state, card) {
+  const known = state.cards.get(card.id);
+  if (card.blind && known && !known.blind && known.author_key === card.author_key) return;
+  state.cards.set(card.id, card);
 }
 
 /**
@@ -43,23 +62,60 @@ export function stateFromSnapshot(board) {
 export const reducers = {
   card_posted(state, { card }) {
     const isNew = !state.cards.has(card.id);
-    state.cards.set(card.id, card);
+    putCard(state, card);
     return isNew;
   },
   card_edited(state, { card }) {
-    state.cards.set(card.id, card);
+    // A card this screen did not have (a card approved or restored) is news to it.
+    const isNew = !state.cards.has(card.id);
+    putCard(state, card);
+    return isNew;
+  },
+  // Several cards at once (a merge, or its undo): these are as given, those are gone.
+  cards_changed(state, { cards, gone }) {
+    for (const id of gone || []) state.cards.delete(id);
+    for (const card of cards || []) putCard(state, card);
     return false;
+  },
+  // A numbered fact this screen has nothing to see of (a card waiting for approval).
+  tick() {
+    return false;
+  },
+  // What this screen may see changed wholesale (the cards of a blind collect revealed).
+  cards_reset(state) {
+    state.resync = true;
+    return true;
   },
   card_withdrawn(state, { id }) {
     return state.cards.delete(id);
   },
   // Carries everything the new phase needs, so no screen asks for the board again.
-  phase_changed(state, { workshop, totals, dots_given }) {
-    const isNew = !state.workshop || state.workshop.phase !== workshop.phase;
+  phase_changed(state, { workshop, totals, dots_given, voters }) {
+    const isNew = !state.workshop || state.workshop.phase !== workshop.phase
+      || Boolean(state.workshop.results_shown) !== Boolean(workshop.results_shown);
     state.workshop = workshop;
     state.totals = totals ?? null;
     state.dots_given = dots_given ?? null;
+    state.voters = voters ?? null;
     return isNew;
+  },
+  // Options, the timer or the reveal changed: the same fields as a phase change.
+  workshop_changed(state, payload) {
+    const before = state.workshop;
+    reducers.phase_changed(state, payload);
+    return Boolean(before && before.timer && payload.workshop.timer
+      && before.timer.state !== payload.workshop.timer.state);
+  },
+  // Console only: phones connected and people who voted.
+  presence(state, { phones, voted }) {
+    state.phones = phones;
+    if (typeof voted === 'number') state.voters = voted;
+    return false;
+  },
+  // Console only: a new or undone step of the moderation log.
+  log_entry(state, { entry }) {
+    state.log = [entry, ...state.log.filter((e) => e.id !== entry.id)].slice(0, 200);
+    return true;
   },
   // A dot this participant gave or took back, from this tab's reply or another tab.
   dots_changed(state, { card, dots, dots_left: left }) {
@@ -74,6 +130,7 @@ export const reducers = {
   // sent just before the phase closed them cannot reveal them again.
   tally(state, payload) {
     if ('dots_given' in payload) state.dots_given = payload.dots_given ?? null;
+    if ('voters' in payload) state.voters = payload.voters ?? null;
     if (payload.totals != null && state.totals !== null) state.totals = payload.totals;
     return false;
   },
@@ -214,10 +271,15 @@ export function createStore(board = null) {
   };
 }
 
-/** The cards in the order a screen shows them: ranked by dots once results are shown, else the server's order. */
+/**
+ * The cards in the order a screen shows them: ranked by dots once results are
+ * shown; before that pinned cards first, then the server's order (oldest first).
+ */
 export function orderedCards(state, cards = [...state.cards.values()]) {
-  if (!state.workshop || !state.workshop.results_shown || !state.totals) return cards;
+  // Array.prototype.sort is stable: cards that compare equal keep the server's order.
+  if (!state.workshop || !state.workshop.results_shown || !state.totals) {
+    return [...cards].sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)));
+  }
   const totals = state.totals;
-  // Array.prototype.sort is stable: cards with as many dots keep the server's order.
   return [...cards].sort((a, b) => (totals[b.id] || 0) - (totals[a.id] || 0));
 }

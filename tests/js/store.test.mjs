@@ -193,3 +193,42 @@ describe('orderedCards', () => {
     assert.deepEqual(orderedCards(results.state).map((c) => c.id), ['c', 'a', 'b']);
   });
 });
+
+test('issue 7 facts: tick keeps the numbers going, cards_changed merges, cards_reset asks for the board', () => {
+  const store = createStore({ seq: 1, workshop: { phase: 'collect' }, cards: [{ id: 'a', kind: 'problem', text: 'A' }, { id: 'b', kind: 'problem', text: 'B' }], totals: null, me: null });
+  assert.equal(store.receive('tick', { seq: 2 }), 'applied');
+  assert.equal(store.state.seq, 2);
+  store.receive('cards_changed', { seq: 3, cards: [{ id: 'a', kind: 'problem', text: 'A+B' }], gone: ['b'] });
+  assert.deepEqual([...store.state.cards.keys()], ['a']);
+  assert.equal(store.state.cards.get('a').text, 'A+B');
+  store.receive('cards_reset', { seq: 4 });
+  assert.equal(store.state.resync, true);
+});
+
+test('a blind copy of my own card does not wipe its text', () => {
+  const store = createStore({ seq: 1, workshop: { phase: 'collect' }, cards: [{ id: 'm', kind: 'problem', text: 'Meins', author_key: 'k' }], totals: null, me: { author_key: 'k', votes: {}, dots_left: 5 } });
+  store.receive('card_edited', { seq: 2, card: { id: 'm', kind: 'problem', text: '', author_key: 'k', blind: true } });
+  assert.equal(store.state.cards.get('m').text, 'Meins');
+  store.receive('card_posted', { seq: 3, card: { id: 'o', kind: 'problem', text: '', author_key: 'x', blind: true } });
+  assert.equal(store.state.cards.get('o').blind, true);
+});
+
+test('pinned cards come first until results are shown, then the ranking', () => {
+  const store = createStore({ seq: 1, workshop: { phase: 'collect', results_shown: false }, cards: [{ id: 'a' }, { id: 'b', pinned: true }], totals: null, me: null });
+  assert.deepEqual(orderedCards(store.state).map((c) => c.id), ['b', 'a']);
+  store.receive('phase_changed', { seq: 2, workshop: { phase: 'results', results_shown: true }, totals: { a: 3 }, dots_given: 3, voters: 2 });
+  assert.deepEqual(orderedCards(store.state).map((c) => c.id), ['a', 'b']);
+  assert.equal(store.state.voters, 2);
+});
+
+test('workshop_changed carries the timer and the console hears presence and the log', () => {
+  const store = createStore({ seq: 1, workshop: { phase: 'collect', timer: { state: 'idle' } }, cards: [], totals: {}, me: null });
+  store.receive('workshop_changed', { seq: 2, workshop: { phase: 'collect', timer: { state: 'running', ends_at: '2026-01-01T00:05:00+00:00', remaining: 300 } }, totals: {}, dots_given: 0 });
+  assert.equal(store.state.workshop.timer.state, 'running');
+  store.receive('presence', { phones: 12, voted: 3 });
+  assert.equal(store.state.phones, 12);
+  store.receive('log_entry', { entry: { id: 7, action: 'hide_card' } });
+  store.receive('log_entry', { entry: { id: 7, action: 'hide_card', undone: true } });
+  assert.equal(store.state.log.length, 1);
+  assert.equal(store.state.log[0].undone, true);
+});

@@ -51,7 +51,7 @@ def test_the_orm_refuses_an_unknown_value(app):
         "UPDATE workshop SET phase = 'bogus'",
         "UPDATE workshop SET phase = 'COLLECT'",
         "UPDATE card SET kind = 'bogus'",
-        "UPDATE card SET status = 'hidden'",
+        "UPDATE card SET status = 'gelöscht'",
         "INSERT INTO card (id, workshop_id, kind, text, status, created_at)"
         " VALUES ('x', :workshop, 'idea', 'Text', 'visible', CURRENT_TIMESTAMP)",
     ],

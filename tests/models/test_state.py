@@ -12,7 +12,7 @@ from tests.conftest import database_urls
 on_every_database = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 
 EXPECTED = {
-    # phase: (collecting, voting, results_shown)
+    # phase: (collecting, voting, results_shown) once the facilitator revealed the results
     Phase.COLLECT: (True, False, False),
     Phase.DISCUSS: (False, False, False),
     Phase.VOTE: (False, True, False),
@@ -24,9 +24,11 @@ EXPECTED = {
 @pytest.mark.parametrize("phase", list(Phase))
 def test_phase_state_in_python(phase):
     for value in (phase, phase.value):  # a plain string, as assigned before a reload
-        workshop = Workshop(phase=value)
+        workshop = Workshop(phase=value, results_revealed=True)
         assert (workshop.collecting, workshop.voting, workshop.results_shown) == EXPECTED[phase]
         assert workshop.current_phase is phase
+        # Until the facilitator reveals them, the results are shown to nobody in the room.
+        assert not Workshop(phase=value, results_revealed=False).results_shown
 
 
 @on_every_database
@@ -34,6 +36,10 @@ def test_phase_state_in_python(phase):
 def test_phase_state_in_sql(app, make_workshop, phase):
     workshop = make_workshop(phase=phase)
     with app.app_context():
+        db.session.execute(
+            db.update(Workshop).where(Workshop.id == workshop.id).values(results_revealed=True)
+        )
+        db.session.commit()
         found = [
             set(db.session.scalars(select(Workshop.slug).where(state)))
             for state in (Workshop.collecting, Workshop.voting, Workshop.results_shown)
@@ -48,7 +54,8 @@ def test_phase_state_in_sql(app, make_workshop, phase):
 def test_on_board_in_python():
     assert Card(status=CardStatus.VISIBLE).on_board
     assert Card(status="visible").on_board
-    assert not Card(status=CardStatus.WITHDRAWN).on_board
+    for status in set(CardStatus) - {CardStatus.VISIBLE}:
+        assert not Card(status=status).on_board
 
 
 @on_every_database
@@ -64,6 +71,6 @@ def test_on_board_in_sql(app):
         assert db.session.scalars(select(Card.id).where(Card.on_board)).all() == [
             ids[CardStatus.VISIBLE]
         ]
-        assert db.session.scalars(select(Card.id).where(~Card.on_board)).all() == [
-            ids[CardStatus.WITHDRAWN]
-        ]
+        assert set(db.session.scalars(select(Card.id).where(~Card.on_board))) == {
+            card_id for status, card_id in ids.items() if status != CardStatus.VISIBLE
+        }

@@ -37,7 +37,9 @@ def test_facts_are_numbered_and_a_sync_says_which_it_includes(screens):
     _ack(board, "post_card", _card("zwei"))
     _ack(console, "set_phase", {"phase": "discuss"})
     for sio in screens:
-        received = [(e["name"], e["args"][0]["seq"]) for e in sio.get_received()]
+        received = [
+            (e["name"], e["args"][0]["seq"]) for e in sio.get_received() if "seq" in e["args"][0]
+        ]
         assert received == [
             ("card_posted", start + 1),
             ("card_posted", start + 2),
@@ -57,6 +59,12 @@ def test_a_phase_change_carries_what_each_screen_may_now_see(screens, actions):
         sio.get_received()
 
     _ack(console, "set_phase", {"phase": "results"})
+    for sio in (board, projector):
+        [hidden] = events(sio, "phase_changed")
+        assert hidden["workshop"]["phase"] == "results" and hidden["totals"] is None
+    assert events(console, "phase_changed")[0]["totals"] == {card["id"]: 1}
+
+    _ack(console, "reveal_results")
     [to_phone] = events(board, "phase_changed")
     [to_projector] = events(projector, "phase_changed")
     [to_console] = events(console, "phase_changed")
@@ -92,7 +100,7 @@ def test_the_projector_sees_what_the_room_sees_and_can_change_nothing(screens, a
     seen = _ack(projector, "sync")["board"]
     assert seen["totals"] is None and seen["dots_given"] == 1
     assert seen["me"] is None
-    assert events(projector, "tally") == [{"totals": None, "dots_given": 1}]
+    assert events(projector, "tally") == [{"totals": None, "dots_given": 1, "voters": 1}]
 
 
 def test_a_projector_link_that_was_changed_stops_working(actions, app):
@@ -126,10 +134,10 @@ def test_the_console_counts_the_phones_connected(actions):
     phone = actions.phone()
     actions.join(phone)
     tab = actions.socket(phone)
-    assert events(console, "presence")[-1] == {"phones": 1}
+    assert events(console, "presence")[-1] == {"phones": 1, "voted": 0}
     assert _ack(console, "sync")["board"]["phones"] == 1
     tab.disconnect()
-    assert events(console, "presence")[-1] == {"phones": 0}
+    assert events(console, "presence")[-1] == {"phones": 0, "voted": 0}
 
 
 def test_the_event_area_shows_every_workshop_to_its_facilitators(actions, app):

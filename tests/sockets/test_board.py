@@ -169,9 +169,11 @@ def test_votes_go_to_my_tabs_and_totals_only_to_the_console_until_results(room, 
     assert _ack(second_tab, "sync", {})["board"]["me"]["votes"] == {card["id"]: 1}
     assert events(ayse, "dots_changed") == []
     assert events(ayse, "tally") == []
-    assert events(console, "tally") == [{"totals": {card["id"]: 1}, "dots_given": 1}]
+    assert events(console, "tally") == [{"totals": {card["id"]: 1}, "dots_given": 1, "voters": 1}]
     assert _ack(ayse, "sync", {})["board"]["totals"] is None
     actions.set_phase("results", workshop)
+    assert _ack(ayse, "sync", {})["board"]["totals"] is None  # until the facilitator reveals
+    actions.reveal_results(workshop)
     board = _ack(ayse, "sync", {})["board"]
     assert board["totals"] == {card["id"]: 1}
 
@@ -186,6 +188,7 @@ def test_results_rank_cards_by_dots(room, actions, workshop):
         _ack(bernd, "cast_vote", {"id": cards[2]["id"]})
     _ack(ayse, "cast_vote", {"id": cards[1]["id"]})
     actions.set_phase("results", workshop)
+    actions.reveal_results(workshop)
     board = _ack(ayse, "sync", {})["board"]
     assert [c["id"] for c in board["cards"]] == [cards[2]["id"], cards[1]["id"], cards[0]["id"]]
 
