@@ -1,4 +1,4 @@
-"""The facilitator's console over the real socket path: moderation, paper, options, timer, reveal."""
+"""The facilitator's console over the real socket path: moderation, paper, options, timer."""
 
 import uuid
 
