@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -24,8 +23,8 @@ from wtforms.validators import (
 )
 
 from app.fields import CARD_TEXT_MAX, PlainText, UUIDText, clean_text
-from app.models import CardKind, Phase
-from app.participant.forms import CardFieldsMixin
+from app.models import Phase
+from app.participant.forms import PostCardForm
 
 PHASE_LABELS = {
     Phase.COLLECT: _l("Sammeln"),
@@ -89,17 +88,8 @@ class MergeForm(FlaskForm):
         field.data = ids
 
 
-class PaperCardForm(CardFieldsMixin, FlaskForm):
+class PaperCardForm(PostCardForm):
     """A card written on paper, typed in by a facilitator."""
-
-    kind = RadioField(
-        _l("Art"),
-        choices=[
-            SelectChoice(CardKind.PROBLEM.value, _l("Problem")),
-            SelectChoice(CardKind.SOLUTION.value, _l("Lösung")),
-        ],
-        default=CardKind.PROBLEM.value,
-    )
 
 
 class PaperDotsForm(CardForm):

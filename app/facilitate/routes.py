@@ -1,13 +1,12 @@
 """The facilitator's pages: the facilitator link and the console (works without JavaScript)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from app import texts
 from app.actions import perform
+from app.client_config import client_config
 from app.extensions import db
 from app.facilitate import actions, bp
 from app.facilitate.forms import PHASE_LABELS, PhaseForm
@@ -57,17 +56,9 @@ def facilitator_link(token):
 
 def console_config(workshop: Workshop) -> dict:
     """What the console's script needs from the server."""
-    locale = str(get_locale())
-    return {
-        "screen": Screen.CONSOLE.value,
-        "code": workshop.short_code,
-        "namespace": Screen.CONSOLE.namespace,
-        "auth": {"workshop": workshop.short_code},
-        "csrf": generate_csrf(),
-        "limits": texts.limits(current_app.config),
-        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
-        "strings": texts.console_texts(),
-    }
+    return client_config(
+        workshop, Screen.CONSOLE, {"workshop": workshop.short_code}, texts.console_texts()
+    )
 
 
 @bp.route("/w/<code>/facilitate", methods=["GET", "POST"])

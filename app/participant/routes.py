@@ -3,11 +3,11 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
 from app import texts
 from app.actions import perform
+from app.client_config import client_config
 from app.identity import current_participant, remember_participant
 from app.models import Phase, Workshop
 from app.models.screens import Screen
@@ -112,17 +112,9 @@ def _member_workshop(code: str):
 
 def board_config(workshop: Workshop) -> dict:
     """What the board's script needs from the server: where to connect, limits and texts."""
-    locale = str(get_locale())
-    return {
-        "screen": Screen.PHONE.value,
-        "code": workshop.short_code,
-        "namespace": Screen.PHONE.namespace,
-        "auth": {"workshop": workshop.short_code},
-        "csrf": generate_csrf(),
-        "limits": texts.limits(current_app.config),
-        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
-        "strings": texts.board_texts(),
-    }
+    return client_config(
+        workshop, Screen.PHONE, {"workshop": workshop.short_code}, texts.board_texts()
+    )
 
 
 @bp.route("/w/<code>")

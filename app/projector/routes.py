@@ -1,10 +1,10 @@
 """The projector's pages: the live wall and the workshop's QR code, by the projector link alone."""
 
-from flask import Response, abort, current_app, render_template, url_for
-from flask_babel import get_locale
+from flask import Response, abort, render_template, url_for
 from sqlalchemy import select
 
 from app import texts
+from app.client_config import client_config
 from app.extensions import db
 from app.facilitate.forms import PHASE_LABELS
 from app.facilitate.routes import join_link, public_url
@@ -30,16 +30,7 @@ def _workshop(token: str) -> Workshop:
 
 def projector_config(workshop: Workshop, token: str) -> dict:
     """What the projector's script needs: where to connect, and its texts."""
-    locale = str(get_locale())
-    return {
-        "screen": Screen.PROJECTOR.value,
-        "code": workshop.short_code,
-        "namespace": Screen.PROJECTOR.namespace,
-        "auth": {"projector": token},
-        "limits": texts.limits(current_app.config),
-        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
-        "strings": texts.projector_texts(),
-    }
+    return client_config(workshop, Screen.PROJECTOR, {"projector": token}, texts.projector_texts())
 
 
 @bp.route("/p/<token>")

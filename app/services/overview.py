@@ -14,30 +14,12 @@ def event_overview(event_id: int, phones_connected) -> list[dict]:
     workshops = db.session.scalars(
         select(Workshop).where(Workshop.event_id == event_id).order_by(Workshop.position)
     ).all()
-    members = dict(
-        db.session.execute(
-            select(Membership.workshop_id, func.count(Membership.id))
-            .join(Workshop, Workshop.id == Membership.workshop_id)
-            .where(Workshop.event_id == event_id)
-            .group_by(Membership.workshop_id)
-        ).all()
+    in_event = Workshop.event_id == event_id
+    members = _per_workshop(Membership.workshop_id, func.count(Membership.id), in_event)
+    dots = _per_workshop(
+        Membership.workshop_id, func.coalesce(func.sum(Membership.dots_spent), 0), in_event
     )
-    dots = dict(
-        db.session.execute(
-            select(Membership.workshop_id, func.coalesce(func.sum(Membership.dots_spent), 0))
-            .join(Workshop, Workshop.id == Membership.workshop_id)
-            .where(Workshop.event_id == event_id)
-            .group_by(Membership.workshop_id)
-        ).all()
-    )
-    cards = dict(
-        db.session.execute(
-            select(Card.workshop_id, func.count(Card.id))
-            .join(Workshop, Workshop.id == Card.workshop_id)
-            .where(Workshop.event_id == event_id, Card.on_board)
-            .group_by(Card.workshop_id)
-        ).all()
-    )
+    cards = _per_workshop(Card.workshop_id, func.count(Card.id), in_event, Card.on_board)
     return [
         {
             "code": workshop.short_code,
@@ -50,3 +32,15 @@ def event_overview(event_id: int, phones_connected) -> list[dict]:
         }
         for workshop in workshops
     ]
+
+
+def _per_workshop(workshop_column, value, *where) -> dict:
+    """Return ``value`` per workshop id, for the workshops matching ``where``."""
+    return dict(
+        db.session.execute(
+            select(workshop_column, value)
+            .join(Workshop, Workshop.id == workshop_column)
+            .where(*where)
+            .group_by(workshop_column)
+        ).all()
+    )
