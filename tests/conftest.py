@@ -149,10 +149,21 @@ class Actions:
         workshop = self.workshop(slug)
         return phone.post(f"/j/{workshop.join_token}", data={"display_name": name, "group": group})
 
-    def facilitator(self, slug="vielfalt"):
-        """A laptop that opened the facilitator link."""
+    def issue_access(self, slug="vielfalt", name="Moderation", pin=False):
+        """Give a facilitator their own access; return its id, link secret and PIN."""
+        from app.services.access import issue_access
+
+        with self.app.app_context():
+            workshop = db.session.scalar(db.select(Workshop).filter_by(slug=slug))
+            access, token, plain_pin = issue_access(workshop, name, pin=pin)
+            return access.id, token, plain_pin
+
+    def facilitator(self, slug="vielfalt", name="Moderation"):
+        """A laptop that opened a facilitator's personal link."""
         laptop = self.app.test_client()
-        laptop.get(f"/f/{self.workshop(slug).facilitator_token}")
+        _id, token, _pin = self.issue_access(slug, name)
+        laptop.get(f"/f/{token}")
+        laptop.access_id = _id
         return laptop
 
     def socket(self, phone, slug="vielfalt", role="participant"):

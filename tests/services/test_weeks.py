@@ -1,5 +1,6 @@
 """Loading a workshop week from a file."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,9 +117,11 @@ def test_load_week_command(runner, week_file, tmp_path):
     assert "fehlt.toml" in missing.output
 
 
-def test_facilitator_links_command_prints_a_link_per_workshop(runner, actions):
-    result = runner.invoke(args=["facilitator-links"])
-    assert result.exit_code == 0
+def test_facilitator_links_issue_missing_prints_a_link_per_workshop_once(runner, actions):
+    result = runner.invoke(args=["facilitator-links", "--issue-missing"])
+    assert result.exit_code == 0, result.output
     workshop = actions.workshop()
-    assert f"/f/{workshop.facilitator_token}" in result.output
-    assert workshop.short_code in result.output
+    assert re.search(rf"^{workshop.short_code}  Vielfalt\n    http\S+/f/\S+$", result.output, re.M)
+    assert result.output.count("/f/") == 2
+    again = runner.invoke(args=["facilitator-links", "--issue-missing"])
+    assert again.exit_code == 0 and "/f/" not in again.output
