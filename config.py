@@ -74,6 +74,10 @@ class Config:
     SOCKET_EVENT_BURST = _int("SOCKET_EVENT_BURST", 30)
     #: Wrong short codes a client may type per minute before it has to wait.
     JOIN_CODE_ATTEMPTS_PER_MINUTE = _int("JOIN_CODE_ATTEMPTS_PER_MINUTE", 10)
+    #: Wrong facilitator PINs a client may type per minute, over all workshops ...
+    FACILITATOR_PIN_ATTEMPTS_PER_MINUTE = _int("FACILITATOR_PIN_ATTEMPTS_PER_MINUTE", 10)
+    #: ... and for one workshop code; counted per client, so nobody locks the real one out.
+    FACILITATOR_PIN_ATTEMPTS_PER_CODE = _int("FACILITATOR_PIN_ATTEMPTS_PER_CODE", 5)
     BABEL_DEFAULT_LOCALE = "de"
     LANGUAGES = ("de", "en")
     SESSION_COOKIE_NAME = "querschnitt"

@@ -1,4 +1,4 @@
-"""Command-line tasks: run the server, load a week, print facilitator links."""
+"""Command-line tasks: run the server, load a week, issue and revoke facilitator accesses."""
 
 import socket
 from pathlib import Path
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import coordination
 from app.extensions import db, socketio
-from app.models import Event, Workshop
+from app.models import Event, FacilitatorAccess, Workshop
 
 
 def _create_app():
@@ -56,39 +56,108 @@ def load_week_command(path: Path) -> None:
     _load(path)
 
 
-def facilitator_links() -> list[tuple[Workshop, str]]:
-    """Return each workshop with its facilitator link."""
+def _personal_link(token: str) -> str:
     base = current_app.config["PUBLIC_URL"]
-    workshops = db.session.scalars(select(Workshop).order_by(Workshop.event_id, Workshop.position))
     with current_app.test_request_context():
-        return [
-            (w, base + url_for("facilitate.facilitator_link", token=w.facilitator_token))
-            for w in workshops
-        ]
+        return base + url_for("facilitate.facilitator_link", token=token)
+
+
+def issue_missing_links(name: str = "Moderation") -> list[tuple[Workshop, str]]:
+    """Issue an access named ``name`` to every workshop that has no active one; return the links.
+
+    Only a hash of each link is stored, so a link can be printed only when it is issued.
+    """
+    from app.services.access import active_accesses, issue_access
+
+    workshops = db.session.scalars(select(Workshop).order_by(Workshop.event_id, Workshop.position))
+    issued = []
+    for workshop in workshops:
+        if not active_accesses(workshop):
+            _access, token, _pin = issue_access(workshop, name)
+            issued.append((workshop, _personal_link(token)))
+    return issued
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _list_accesses() -> None:
+    workshops = db.session.scalars(select(Workshop).order_by(Workshop.event_id, Workshop.position))
+    for workshop in workshops:
+        click.echo(f"{workshop.short_code}  {workshop.title}")
+        accesses = db.session.scalars(
+            select(FacilitatorAccess)
+            .filter_by(workshop_id=workshop.id)
+            .order_by(FacilitatorAccess.id)
+        ).all()
+        if not accesses:
+            click.echo("    (kein Zugang)")
+        for access in accesses:
+            state = "aktiv" if access.active else f"zurückgezogen {_when(access.revoked_at)}"
+            pin = ", mit PIN" if access.pin_hash else ""
+            click.echo(
+                f"    #{access.id}  {access.name}  seit {_when(access.created_at)}  {state}{pin}"
+            )
 
 
 @click.command("facilitator-links")
+@click.option("--issue", "issue", metavar="CODE", help="Give this workshop a new named access.")
+@click.option("--name", "name", help="Who gets it (with --issue), e.g. 'Aylin (Moderation)'.")
+@click.option("--pin", is_flag=True, help="Also give the access a six-digit PIN (with --issue).")
 @click.option(
-    "--renew",
-    "renew",
-    metavar="CODE",
+    "--revoke",
+    "revoke",
+    metavar="ID",
+    type=int,
     multiple=True,
-    help="Give this workshop a new link; whoever holds the old one loses access at once.",
+    help="Take this access away; its holder loses the console at the next step.",
+)
+@click.option(
+    "--issue-missing",
+    is_flag=True,
+    help="Give every workshop without an active access one named 'Moderation'.",
 )
 @with_appcontext
-def facilitator_links_command(renew: tuple[str, ...]) -> None:
-    """Print the secret facilitator link of every workshop (give each to its facilitators)."""
+def facilitator_links_command(
+    issue: str | None, name: str | None, pin: bool, revoke: tuple[int, ...], issue_missing: bool
+) -> None:
+    """List the facilitators' accesses; issue (links and PINs are shown once) and revoke them."""
+    from app.facilitate.sockets import close_console_sockets
+    from app.services.access import issue_access, revoke_access
+    from app.services.errors import ServiceError
     from app.services.joining import workshop_by_code
-    from app.services.tokens import new_token
 
-    for code in renew:
-        workshop = workshop_by_code(code)
-        if workshop is None:
-            raise click.ClickException(f"{code}: diesen Workshop-Code gibt es nicht")
-        workshop.facilitator_token = new_token()
-    db.session.commit()
-    for workshop, link in facilitator_links():
-        click.echo(f"{workshop.short_code}  {workshop.title}\n    {link}")
+    if (name or pin) and not issue:
+        raise click.UsageError("--name und --pin gehören zu --issue")
+    try:
+        for access_id in revoke:
+            access = revoke_access(access_id)
+            close_console_sockets(access.id)
+            click.echo(f"Zugang #{access.id} ({access.name}) zurückgezogen")
+        if issue:
+            workshop = workshop_by_code(issue)
+            if workshop is None:
+                raise click.ClickException(f"{issue}: diesen Workshop-Code gibt es nicht")
+            if not name:
+                raise click.UsageError("--issue braucht --name, z. B. --name 'Aylin (Moderation)'")
+            access, token, plain_pin = issue_access(workshop, name, pin=pin)
+            click.echo(f"{workshop.short_code}  {workshop.title}\n    {_personal_link(token)}")
+            if plain_pin:
+                click.echo(f"    PIN {plain_pin}  (auf {_pin_page()})")
+            click.echo(f"    Zugang #{access.id} für {access.name}: nur jetzt sichtbar")
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    if issue_missing:
+        for workshop, link in issue_missing_links():
+            click.echo(f"{workshop.short_code}  {workshop.title}\n    {link}")
+    if not (revoke or issue or issue_missing):
+        _list_accesses()
+
+
+def _pin_page() -> str:
+    with current_app.test_request_context():
+        return current_app.config["PUBLIC_URL"] + url_for("facilitate.pin_entry")
 
 
 @click.command("run")
@@ -113,7 +182,8 @@ def run_command(host: str | None, port: int | None, demo: bool, week: Path | Non
         _load(app.config["DEMO_WEEK"])
     if week is not None:
         _load(week)
-    for workshop, link in facilitator_links():
+    # Links are stored only as hashes: a workshop's first link is printed once, when it is issued.
+    for workshop, link in issue_missing_links():
         click.echo(f"Moderation {workshop.short_code} {workshop.title}: {link}")
     click.echo(f"Querschnitt läuft: {app.config['PUBLIC_URL']}  (lauscht auf {host}:{port})")
     db.session.remove()

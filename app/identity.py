@@ -1,12 +1,9 @@
 """Who is asking: the participant and facilitator identities kept in the signed session cookie."""
 
-import hashlib
-import hmac
-
-from flask import current_app, session
+from flask import session
 
 from app.extensions import db
-from app.models import Participant, Workshop
+from app.models import FacilitatorAccess, Participant, Workshop
 
 
 def current_participant(event_id: int) -> Participant | None:
@@ -28,33 +25,40 @@ def remember_participant(participant: Participant) -> None:
     session.permanent = True
 
 
-def facilitator_fingerprint(workshop: Workshop) -> str:
-    """Return what a browser keeps to show it opened the workshop's current facilitator link.
-
-    A new facilitator link (``querschnitt facilitator-links --renew``) changes
-    it, which ends every facilitator session of the workshop at their next step.
-    """
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, workshop.facilitator_token.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def facilitator_grants() -> dict[int, str]:
-    """Return the workshops this browser was let in to facilitate, with their fingerprints."""
+def facilitator_grants() -> dict[int, int]:
+    """Return the workshops this browser was let in to facilitate, each with its access id."""
     grants = session.get("facilitates", {})
     if not isinstance(grants, dict):
         return {}
-    return {int(k): v for k, v in grants.items() if str(k).isdigit() and isinstance(v, str)}
+    # A grant of the old kind (a fingerprint string) is ignored: that browser opens its link again.
+    return {
+        int(k): v
+        for k, v in grants.items()
+        if str(k).isdigit() and isinstance(v, int) and not isinstance(v, bool)
+    }
 
 
-def is_facilitator(workshop: Workshop, grants: dict[int, str] | None = None) -> bool:
-    """Whether this browser holds a facilitator grant for the workshop that is still valid."""
-    grant = (facilitator_grants() if grants is None else grants).get(workshop.id)
-    return grant is not None and hmac.compare_digest(grant, facilitator_fingerprint(workshop))
+def facilitator_access(
+    workshop: Workshop, grants: dict[int, int] | None = None
+) -> FacilitatorAccess | None:
+    """Return the access this browser runs the workshop with, if it is still active."""
+    access_id = (facilitator_grants() if grants is None else grants).get(workshop.id)
+    if access_id is None:
+        return None
+    access = db.session.get(FacilitatorAccess, access_id)
+    if access is None or access.workshop_id != workshop.id or not access.active:
+        return None
+    return access
 
 
-def grant_facilitator(workshop: Workshop) -> None:
-    """Remember that this browser facilitates the workshop."""
+def is_facilitator(workshop: Workshop, grants: dict[int, int] | None = None) -> bool:
+    """Whether this browser holds a facilitator access to the workshop that is still active."""
+    return facilitator_access(workshop, grants) is not None
+
+
+def grant_facilitator(access: FacilitatorAccess) -> None:
+    """Remember that this browser facilitates the access's workshop with that access."""
     grants = {str(k): v for k, v in facilitator_grants().items()}
-    grants[str(workshop.id)] = facilitator_fingerprint(workshop)
+    grants[str(access.workshop_id)] = access.id
     session["facilitates"] = grants
     session.permanent = True

@@ -1,4 +1,4 @@
-"""A limit on wrong join codes, so that the short codes cannot be guessed by brute force.
+"""Limits on wrong join codes and facilitator PINs, so that neither can be guessed by brute force.
 
 The count is kept by the process-wide seam (:mod:`app.coordination`), so with
 several server processes a client gets the same few guesses a minute in all
@@ -37,3 +37,34 @@ def find_workshop(code: str, client: str):
     if workshop is None:
         store.fail(BUCKET, client)
     return workshop
+
+
+PIN_BUCKET = "facilitator_pin"
+
+
+def find_access_by_pin(code: str, pin: str, client: str):
+    """Return the active facilitator access a workshop code and PIN name, counting misses.
+
+    Wrong PINs count against the client, over all workshops and per typed
+    code, never against the workshop: a guesser elsewhere does not lock the
+    real facilitator out. A wrong code counts like a wrong PIN, and both
+    answer alike.
+    """
+    from app.services.access import access_by_pin
+    from app.services.joining import workshop_by_code
+    from app.services.tokens import normalise_short_code
+
+    store = coordination.current()
+    config = current_app.config
+    per_code = f"{PIN_BUCKET}:{normalise_short_code(code) or '?'}"
+    wait = max(
+        store.retry_after(PIN_BUCKET, client, config["FACILITATOR_PIN_ATTEMPTS_PER_MINUTE"]),
+        store.retry_after(per_code, client, config["FACILITATOR_PIN_ATTEMPTS_PER_CODE"]),
+    )
+    if wait:
+        raise TooManyGuesses(wait)
+    access = access_by_pin(workshop_by_code(code), pin)
+    if access is None:
+        store.fail(PIN_BUCKET, client)
+        store.fail(per_code, client)
+    return access

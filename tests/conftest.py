@@ -226,10 +226,20 @@ class Actions:
         token = self.workshop(workshop).join_token
         return phone.post(f"/j/{token}", data={"display_name": name, "group": group})
 
-    def facilitator(self, workshop="vielfalt"):
-        """A laptop that opened the facilitator link."""
+    def issue_access(self, workshop="vielfalt", name="Moderation", pin=False):
+        """Give a facilitator their own access; return its id, link secret and PIN."""
+        from app.services.access import issue_access
+
+        with self.app.app_context():
+            access, token, plain_pin = issue_access(self._find(workshop), name, pin=pin)
+            return access.id, token, plain_pin
+
+    def facilitator(self, workshop="vielfalt", name="Moderation"):
+        """A laptop that opened a facilitator's personal link."""
         laptop = self.app.test_client()
-        laptop.get(f"/f/{self.workshop(workshop).facilitator_token}")
+        access_id, token, _pin = self.issue_access(workshop, name)
+        laptop.get(f"/f/{token}")
+        laptop.access_id = access_id
         return laptop
 
     def socket(self, phone, workshop="vielfalt", role="participant"):

@@ -81,16 +81,26 @@ class LiveServer:
         self.start()
 
     def facilitator_links(self) -> dict[str, str]:
-        """Return {short code: facilitator link} for the test week's workshops, in order."""
+        """Return {short code: facilitator link} for the test week's workshops, in order.
+
+        Links are stored only as hashes and printed once, when issued: ``run``
+        prints the ones it issues at start, ``facilitator-links --issue-missing``
+        issues the rest. Both are kept here for the next call.
+        """
+        if not hasattr(self, "_facilitator_links"):
+            self._facilitator_links = dict(
+                re.findall(r"^Moderation (\w{6}) .*: (http\S+)$", self.log.read_text(), re.M)
+            )
         output = subprocess.run(
-            [sys.executable, "-m", "app", "facilitator-links"],
+            [sys.executable, "-m", "app", "facilitator-links", "--issue-missing"],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
             text=True,
             check=True,
         ).stdout
-        return dict(re.findall(r"^(\w{6}) .*\n\s+(\S+)$", output, re.MULTILINE))
+        self._facilitator_links.update(re.findall(r"^(\w{6}) .*\n\s+(\S+)$", output, re.M))
+        return dict(self._facilitator_links)
 
     def errors_in_log(self) -> list[str]:
         return [line for line in self.log.read_text().splitlines() if "Traceback" in line]

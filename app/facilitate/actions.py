@@ -20,8 +20,7 @@ from app.facilitate.forms import (
     TimerForm,
     UndoForm,
 )
-from app.identity import facilitator_fingerprint
-from app.models import Workshop
+from app.models import FacilitatorAccess, Workshop
 from app.models.screens import Screen
 from app.services import moderation, phases
 from app.services.errors import ServiceError
@@ -35,23 +34,19 @@ class ConsoleContext:
 
     workshop: Workshop
     sid: str | None = None
-    #: The facilitator's name, for the moderation log.
+    #: Name of the facilitator's access, as the moderation log shows it.
     actor: str = ""
 
 
-def console_context(workshop_id: int, fingerprint: str, sid: str | None = None) -> ConsoleContext:
-    """Load the workshop and check, at every command, that the facilitator's grant still holds."""
+def console_context(workshop_id: int, access_id: int, sid: str | None = None) -> ConsoleContext:
+    """Load the workshop and check, at every command, that the facilitator's access is active."""
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
         raise ServiceError(_l("Diesen Workshop gibt es nicht mehr."), "not_found")
-    if fingerprint != facilitator_fingerprint(workshop):
+    access = db.session.get(FacilitatorAccess, access_id)
+    if access is None or access.workshop_id != workshop.id or not access.active:
         raise ServiceError(_l("Das dürfen nur Moderierende."), "forbidden")
-    return ConsoleContext(workshop, sid, actor=actor_name(workshop))
-
-
-def actor_name(workshop: Workshop) -> str:
-    """The name the moderation log gives the facilitator acting now."""
-    return str(_l("Moderation"))
+    return ConsoleContext(workshop, sid, actor=access.name)
 
 
 def _secret() -> str:

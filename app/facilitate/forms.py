@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     SubmitField,
@@ -144,3 +145,21 @@ class UndoForm(FlaskForm):
     entry = IntegerField(
         _l("Schritt"), validators=[InputRequired(_l("Ungültige Anfrage.")), NumberRange(1)]
     )
+
+
+class PinForm(FlaskForm):
+    """A facilitator's way in without the personal link: the workshop's code and their PIN."""
+
+    code = StringField(
+        _l("Workshop-Code"),
+        validators=[DataRequired(_l("Bitte gib den Code des Workshops ein."))],
+        filters=[clean_text],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    pin = PasswordField(
+        _l("PIN"),
+        validators=[DataRequired(_l("Bitte gib deine PIN ein."))],
+        filters=[clean_text],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": 6},
+    )
+    submit = SubmitField(_l("Moderation öffnen"))

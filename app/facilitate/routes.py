@@ -9,10 +9,12 @@ from app.actions import perform
 from app.client_config import client_config
 from app.extensions import db
 from app.facilitate import actions, bp
-from app.facilitate.forms import PHASE_LABELS, PhaseForm
-from app.identity import grant_facilitator, is_facilitator
-from app.models import Membership, Phase, Workshop
+from app.facilitate.forms import PHASE_LABELS, PhaseForm, PinForm
+from app.identity import facilitator_access, grant_facilitator, is_facilitator
+from app.models import FacilitatorAccess, Membership, Phase, Workshop
 from app.models.screens import Screen
+from app.ratelimit import TooManyGuesses, find_access_by_pin
+from app.services.access import access_by_token
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 
@@ -40,18 +42,48 @@ def _facilitated_workshop(code: str) -> Workshop:
     return workshop
 
 
+def _enter(access: FacilitatorAccess):
+    grant_facilitator(access)
+    return redirect(url_for("facilitate.console", code=access.workshop.short_code))
+
+
 @bp.route("/f/<token>")
 def facilitator_link(token):
-    """Open the facilitator link: this browser may now run the workshop."""
-    workshop = (
-        db.session.scalar(select(Workshop).filter_by(facilitator_token=token))
-        if len(token) <= 64
-        else None
-    )
-    if workshop is None:
+    """Open a facilitator's personal link: this browser may now run the workshop."""
+    access = access_by_token(token)
+    if access is None:
         abort(404)
-    grant_facilitator(workshop)
-    return redirect(url_for("facilitate.console", code=workshop.short_code))
+    if not access.active:
+        return render_template(
+            "error.html",
+            status=403,
+            title=_("Kein Zugang"),
+            message=_("Dieser Zugang wurde zurückgezogen."),
+        ), 403
+    return _enter(access)
+
+
+@bp.route("/moderation", methods=["GET", "POST"])
+def pin_entry():
+    """Type the workshop's code and a personal PIN instead of opening the personal link."""
+    form = PinForm(code=request.args.get("code", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            access = find_access_by_pin(form.code.data, form.pin.data, request.remote_addr or "?")
+        except TooManyGuesses as exc:
+            form.pin.errors.append(
+                _("Zu viele falsche Versuche. Bitte warte %(s)s Sekunden.", s=exc.retry_after)
+            )
+            status = 429
+        else:
+            if access is not None:
+                return _enter(access)
+            form.pin.errors.append(_("Code oder PIN stimmt nicht. Bitte prüfe beides."))
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("facilitate/pin.html", form=form), status
 
 
 def console_config(workshop: Workshop) -> dict:
@@ -66,7 +98,7 @@ def console(code):
     """Run the workshop: phases, who has joined, the live board."""
     workshop = _facilitated_workshop(code)
     if request.method == "POST":
-        ctx = actions.ConsoleContext(workshop, actor=actions.actor_name(workshop))
+        ctx = actions.ConsoleContext(workshop, actor=facilitator_access(workshop).name)
         try:
             perform(actions.set_phase, ctx, request.form)
         except ServiceError as exc:
@@ -98,7 +130,7 @@ def console_action(code, name):
     if act is None or name in ("sync", "log"):
         abort(404)
     try:
-        ctx = actions.ConsoleContext(workshop, actor=actions.actor_name(workshop))
+        ctx = actions.ConsoleContext(workshop, actor=facilitator_access(workshop).name)
         perform(act, ctx, request.form)
     except ServiceError as exc:
         flash(str(exc.message), "error")

@@ -9,6 +9,7 @@ from app.models._types import UTCDateTime
 # every database. (app.extensions cannot import UTCDateTime without a cycle.)
 db.Model.registry.update_type_annotation_map({datetime: UTCDateTime})
 
+from app.models.access import FacilitatorAccess  # noqa: E402
 from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
 from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
 from app.models.moderation import ModerationEntry  # noqa: E402
@@ -19,6 +20,7 @@ __all__ = [
     "CardKind",
     "CardStatus",
     "Event",
+    "FacilitatorAccess",
     "Membership",
     "ModerationEntry",
     "Participant",

@@ -10,18 +10,25 @@ from sqlalchemy import select
 from app import realtime
 from app.actions import action
 from app.extensions import db
-from app.identity import facilitator_fingerprint, facilitator_grants
-from app.models import Event, Workshop
+from app.identity import facilitator_grants
+from app.models import Event, FacilitatorAccess, Workshop
 from app.services.errors import ServiceError
 from app.services.overview import event_overview
 from app.sockets import Admission, Area, refuse_connection
 
 
-def _valid_grants(event_id: int, grants: dict[int, str]) -> list[int]:
-    workshops = db.session.scalars(
-        select(Workshop).where(Workshop.event_id == event_id, Workshop.id.in_(list(grants)))
+def _valid_grants(event_id: int, grants: dict[int, int]) -> list[int]:
+    """Return the event's workshops this browser holds an active access to."""
+    accesses = db.session.execute(
+        select(FacilitatorAccess.id, FacilitatorAccess.workshop_id)
+        .join(Workshop, Workshop.id == FacilitatorAccess.workshop_id)
+        .where(
+            Workshop.event_id == event_id,
+            FacilitatorAccess.id.in_(list(grants.values())),
+            FacilitatorAccess.active,
+        )
     )
-    return [w.id for w in workshops if grants[w.id] == facilitator_fingerprint(w)]
+    return [workshop for access, workshop in accesses if grants.get(workshop) == access]
 
 
 def admit(auth: dict) -> Admission:
@@ -38,7 +45,7 @@ def admit(auth: dict) -> Admission:
 
 
 def context(identity: dict, sid: str) -> int:
-    """The event's id, as long as one of the facilitator grants still holds."""
+    """The event's id, as long as one of the facilitator's accesses is still active."""
     grants = {int(k): v for k, v in identity["grants"].items()}
     if not _valid_grants(identity["event"], grants):
         raise ServiceError(_l("Das dürfen nur Moderierende."), "forbidden")

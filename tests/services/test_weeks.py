@@ -1,5 +1,7 @@
 """Loading a workshop week from a file."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -118,12 +120,18 @@ def test_load_week_command(runner, week_file, tmp_path):
     assert "fehlt.toml" in missing.output
 
 
-def test_facilitator_links_command_prints_a_link_per_workshop(runner, actions):
-    result = runner.invoke(args=["facilitator-links"])
-    assert result.exit_code == 0
+def test_facilitator_links_issue_missing_prints_a_link_per_workshop_once(runner, actions):
+    result = runner.invoke(args=["facilitator-links", "--issue-missing"])
+    assert result.exit_code == 0, result.output
     workshop = actions.workshop()
-    assert f"/f/{workshop.facilitator_token}" in result.output
-    assert workshop.short_code in result.output
+    assert re.search(rf"^{workshop.short_code}  Vielfalt\n    http\S+/f/\S+$", result.output, re.M)
+    with runner.app.app_context():
+        from app.models import Workshop
+
+        count = db.session.scalar(db.select(db.func.count(Workshop.id)))
+    assert result.output.count("/f/") == count
+    again = runner.invoke(args=["facilitator-links", "--issue-missing"])
+    assert again.exit_code == 0 and "/f/" not in again.output
 
 
 def test_run_loads_the_week_file_before_serving_and_again_changes_nothing(
@@ -136,11 +144,12 @@ def test_run_loads_the_week_file_before_serving_and_again_changes_nothing(
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'run.db'}"})
     runner = app.test_cli_runner()
     workshops = week_file.read_text().count("[[workshops]]")
-    for loaded in (f"{workshops} neu", "0 neu, 0 geändert"):
+    # The first start issues a facilitator link per workshop and prints it, once.
+    for loaded, links in ((f"{workshops} neu", workshops), ("0 neu, 0 geändert", 0)):
         result = runner.invoke(args=["run", "--week", str(week_file), "--port", "5999"])
         assert result.exit_code == 0, result.output
         assert f"Testwoche: {workshops} Workshops ({loaded}" in result.output
-        assert result.output.count("Moderation ") == workshops
+        assert result.output.count("Moderation ") == links
     assert served == [5999, 5999]
     with app.app_context():
         db.engine.dispose()
