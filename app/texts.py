@@ -90,6 +90,21 @@ def board_texts() -> dict:
         "too_long": _("Höchstens %(max)s Zeichen, du hast %(n)s.", max=CARD_TEXT_MAX, n="{n}"),
         "max_chars": _("Höchstens %(max)s Zeichen.", max=CARD_TEXT_MAX),
         "chars_left": _("Noch {n} Zeichen"),
+        "awaiting_approval": _("wartet auf Freigabe"),
+        "moderated": _("von der Moderation bearbeitet"),
+        "paper": _("Papier"),
+        "blind_card": _("verdeckte Karte"),
+        "new_blind_card": _("Eine neue verdeckte Karte."),
+        "blind_note": _(
+            "Verdeckt: Ihr seht nur eure eigenen Karten, bis die Moderation aufdeckt."
+        ),
+        "results_pending": _("Die Ergebnisse werden gleich aufgedeckt."),
+        "results_shown": _("Die Ergebnisse sind aufgedeckt."),
+        "timer": _("Noch {time}"),
+        "timer_paused": _("Angehalten bei {time}"),
+        "timer_done": _("Die Zeit ist um."),
+        "timer_started": _("Die Zeit läuft: {time}."),
+        "refused": _("Nicht angenommen: {error}"),
     }
 
 
@@ -103,6 +118,21 @@ def projector_texts() -> dict:
         "online": _("verbunden"),
         "offline": _("Verbindung unterbrochen – verbinde neu …"),
         "new_card": _("Neue Karte: {text}"),
+        "new_blind_card": _("Eine neue verdeckte Karte."),
+        "voters": _("{n} Personen haben abgestimmt"),
+        "voters_one": _("{n} Person hat abgestimmt"),
+        "more": _("+{n} weitere"),
+        "results_pending": _("Ergebnisse folgen gleich"),
+        "thanks": _("Danke fürs Mitmachen!"),
+        "blind_title": _("Verdeckt gesammelt – die Karten werden gleich aufgedeckt."),
+        "blind_problems": _("{n} Probleme geschrieben"),
+        "blind_problems_one": _("{n} Problem geschrieben"),
+        "blind_solutions": _("{n} Lösungen geschrieben"),
+        "blind_solutions_one": _("{n} Lösung geschrieben"),
+        "timer_label": _("Zeit"),
+        "timer_done": _("Die Zeit ist um"),
+        "timer_paused": _("angehalten"),
+        "paper": _("Papier"),
     }
 
 

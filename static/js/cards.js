@@ -8,11 +8,12 @@ import { h, truncate } from './dom.js';
  * What each screen shows of a card. The differences are deliberate: the
  * projector is read from the back of the room, so it leaves out the kind (the
  * lane says it), the "edited" note and the solutions under a problem, and puts
- * the dots first once results are shown.
+ * the dots first once results are shown, with a bar as long as the dots. The
+ * phone puts a problem's total at the top too, apart from its solutions.
  */
 export const SCREENS = {
-  board: { idPrefix: 'card-', dataId: true, kind: true, edited: true, solutions: true, answersChars: 80, totalFirst: false, controls: true },
-  projector: { idPrefix: 'wall-', dataId: false, kind: false, edited: false, solutions: false, answersChars: 60, totalFirst: true, controls: false },
+  board: { idPrefix: 'card-', dataId: true, kind: true, edited: true, solutions: true, answersChars: 80, totalFirst: true, controls: true, bars: false, marks: true },
+  projector: { idPrefix: 'wall-', dataId: false, kind: false, edited: false, solutions: false, answersChars: 60, totalFirst: true, controls: false, bars: true, marks: true },
   console: { idPrefix: 'console-card-', dataId: true, kind: true, edited: true, solutions: true, answersChars: 80, totalFirst: false, controls: false },
 };
 
@@ -21,7 +22,8 @@ export const SCREENS = {
  * @param {string} screen 'board' | 'projector' | 'console'
  * @param {object} state the store's state
  * @param {object[]} cards the cards shown (on a phone also the ones waiting in the outbox)
- * @param {object} [phone] board only: {editing, csrf, code, maxText}
+ * @param {object} [phone] board only: {editing, csrf, code, maxText, refusals}
+ *   (refusals: card id -> what the server refused about it, shown on the card)
  */
 export function makeView(screen, state, cards, phone = {}) {
   const problems = new Map(cards.filter((c) => c.kind === 'problem').map((c) => [c.id, c]));
@@ -36,18 +38,22 @@ export function makeView(screen, state, cards, phone = {}) {
   // Totals are shown where the server sent them: the console always, other
   // screens once results are shown (the server sends none before).
   const showTotals = state.totals !== null && (screen === 'console' || Boolean(workshop.results_shown));
+  const totals = showTotals ? state.totals : null;
   return {
     screen,
     ...SCREENS[screen],
     workshop,
     me: state.me,
-    totals: showTotals ? state.totals : null,
+    totals,
+    // The longest bar: the most dots any card shown got.
+    maxTotal: totals ? Math.max(1, ...cards.map((c) => totals[c.id] || 0)) : 1,
     problems,
     solutionsOf,
     editing: null,
     csrf: '',
     code: workshop.code,
     maxText: 0,
+    refusals: new Map(),
     ...phone,
   };
 }
@@ -60,21 +66,36 @@ export function isMine(card, me) {
 /** Draw one card as the view's screen shows it. */
 export function renderCard(card, view) {
   const mine = view.controls && isMine(card, view.me);
+  // During a blind collect others' cards come without text: that they are there is all there is to show.
+  const covered = Boolean(card.blind) && !card.text;
+  const awaiting = card.status === 'pending';
+  const classes = ['card', `card-${card.kind}`, mine && 'card-mine', card.pending && 'card-pending',
+    awaiting && 'card-awaiting', covered && 'card-blind', card.pinned && 'card-pinned'];
   const li = h('li', {
-    class: `card card-${card.kind}${mine ? ' card-mine' : ''}${card.pending ? ' card-pending' : ''}`,
+    class: classes.filter(Boolean).join(' '),
     id: `${view.idPrefix}${card.id}`,
     dataset: view.dataId ? { id: card.id } : undefined,
   });
-  const total = view.totals ? h('p', { class: 'card-total' }, tn('dots_total', view.totals[card.id] || 0)) : null;
+  const dots = view.totals ? view.totals[card.id] || 0 : 0;
+  const total = view.totals ? h('p', { class: 'card-total' }, tn('dots_total', dots)) : null;
   if (total && view.totalFirst) li.append(total);
   if (view.kind) li.append(h('p', { class: 'card-kind' }, card.kind === 'problem' ? t('kind_problem') : t('kind_solution')));
-  li.append(view.controls && view.editing === card.id ? editForm(card, view) : h('p', { class: 'card-text' }, card.text));
-  if (card.answers && view.problems.has(card.answers)) {
+  if (view.controls && view.editing === card.id) li.append(editForm(card, view));
+  else if (covered) li.append(h('p', { class: 'card-text card-covered' }, t('blind_card')));
+  else li.append(h('p', { class: 'card-text' }, card.text));
+  if (total && view.bars) {
+    const fill = h('span', { class: 'bar-fill' });
+    // Set on the element's style object from the script, which the CSP allows (a style= attribute it does not).
+    fill.style.width = `${Math.round((dots / view.maxTotal) * 1000) / 10}%`;
+    li.append(h('span', { class: 'bar', 'aria-hidden': 'true' }, fill));
+  }
+  if (card.answers && view.problems.has(card.answers) && view.problems.get(card.answers).text) {
     const answered = view.problems.get(card.answers).text;
     li.append(h('p', { class: 'card-answers' }, t('answers', { text: truncate(answered, view.answersChars) })));
   }
-  li.append(h('p', { class: 'card-meta' }, meta(card, view).join(' · ')));
-  const solutions = view.solutionsOf.get(card.id) || [];
+  const about = meta(card, view);
+  if (about.length) li.append(h('p', { class: 'card-meta' }, about.join(' · ')));
+  const solutions = (view.solutionsOf.get(card.id) || []).filter((s) => s.text);
   if (view.solutions && card.kind === 'problem' && solutions.length) {
     li.append(h('div', { class: 'card-solutions' },
       h('p', { class: 'card-solutions-title' }, t('answered_by')),
@@ -82,8 +103,12 @@ export function renderCard(card, view) {
   }
   if (total && !view.totalFirst) li.append(total);
   if (view.controls) {
-    if (view.workshop.voting && view.me && !card.pending) li.append(voteBlock(card, view));
-    if (view.workshop.collecting && !card.pending && view.editing !== card.id) li.append(actions(card, view, mine));
+    const refusal = view.refusals.get(card.id);
+    if (refusal) li.append(h('p', { class: 'card-error', id: `card-error-${card.id}` }, refusal));
+    const myDots = view.me ? view.me.votes[card.id] || 0 : 0;
+    if (view.workshop.voting && view.me && !card.pending && !awaiting) li.append(voteBlock(card, view, refusal));
+    else if (view.totals && myDots) li.append(h('p', { class: 'my-dots' }, t('my_dots', { n: myDots })));
+    if (view.workshop.collecting && !card.pending && view.editing !== card.id) li.append(actions(card, view, mine, covered));
   }
   return li;
 }
@@ -91,28 +116,39 @@ export function renderCard(card, view) {
 function meta(card, view) {
   // A card still waiting to be sent has no author from the server yet: "anonym"
   // would tell its writer the wrong thing.
-  const parts = card.pending ? [t('pending')] : [card.author_name || t('anonymous')];
-  if (card.author_group && !card.pending) parts.push(groups[card.author_group] || card.author_group);
-  if (card.edited && view.edited) parts.push(t('edited'));
+  if (card.pending) return [t('pending')];
+  // The marks (waiting for approval, paper, moderated) are the phone's and the
+  // projector's; the console shows its own flags.
+  const marks = Boolean(view.marks);
+  const parts = [];
+  if (marks && card.status === 'pending') parts.push(t('awaiting_approval'));
+  if (card.blind && !card.text) return parts;
+  parts.push(card.author_name || (marks && card.paper ? t('paper') : t('anonymous')));
+  if (card.author_group) parts.push(groups[card.author_group] || card.author_group);
+  if (marks && card.paper && card.author_name) parts.push(t('paper'));
+  if (marks && card.moderated && view.edited) parts.push(t('moderated'));
+  else if (card.edited && view.edited) parts.push(t('edited'));
   return parts;
 }
 
-function voteBlock(card, view) {
+function voteBlock(card, view, refusal) {
   const { me, workshop } = view;
   const myDots = me.votes[card.id] || 0;
-  const label = truncate(card.text, 60);
+  const label = truncate(card.text || t('blind_card'), 60);
+  // The buttons point at the refusal beside them, so a screen reader reads it with the button.
+  const described = refusal ? `card-error-${card.id}` : null;
   const full = myDots >= workshop.max_dots_per_card;
   return h('div', { class: 'card-vote' },
     h('p', { class: 'my-dots' }, t(full ? 'my_dots_full' : 'my_dots', { n: myDots }), ' ', h('span', { class: 'dots', 'aria-hidden': 'true' }, '●'.repeat(myDots))),
     commandForm(view, 'cast_vote', 'votes', card.id,
-      h('button', { class: 'button', type: 'submit', 'aria-label': t('vote_label', { text: label }), dataset: { focus: `vote:${card.id}` }, disabled: me.dots_left < 1 || full }, `+ ${t('vote')}`)),
+      h('button', { class: 'button', type: 'submit', 'aria-label': t('vote_label', { text: label }), 'aria-describedby': described, dataset: { focus: `vote:${card.id}` }, disabled: me.dots_left < 1 || full }, `+ ${t('vote')}`)),
     myDots ? commandForm(view, 'take_back_vote', 'votes/take-back', card.id,
-      h('button', { class: 'button', type: 'submit', 'aria-label': t('unvote_label', { text: label }), dataset: { focus: `unvote:${card.id}` } }, `− ${t('unvote')}`)) : null);
+      h('button', { class: 'button', type: 'submit', 'aria-label': t('unvote_label', { text: label }), 'aria-describedby': described, dataset: { focus: `unvote:${card.id}` } }, `− ${t('unvote')}`)) : null);
 }
 
-function actions(card, view, mine) {
+function actions(card, view, mine, covered) {
   const box = h('div', { class: 'card-actions' });
-  if (card.kind === 'problem') {
+  if (card.kind === 'problem' && !covered && card.status !== 'pending') {
     box.append(h('button', { class: 'button subtle', type: 'button', dataset: { action: 'answer', id: card.id, focus: `answer:${card.id}` }, 'aria-label': `${t('answer_this')}: ${truncate(card.text, 60)}` }, t('answer_this')));
   }
   if (mine) {
@@ -150,7 +186,8 @@ function signature(card, view) {
   return JSON.stringify([
     card, view.controls && isMine(card, me), me && me.votes[card.id], me && me.dots_left > 0,
     view.workshop.max_dots_per_card, view.workshop.collecting, view.workshop.voting,
-    view.totals ? view.totals[card.id] || 0 : null, view.editing === card.id,
+    view.totals ? view.totals[card.id] || 0 : null, view.bars && view.totals ? view.maxTotal : null,
+    view.editing === card.id, view.refusals.get(card.id) || null,
     card.answers && view.problems.has(card.answers) ? view.problems.get(card.answers).text : null,
     (view.solutionsOf.get(card.id) || []).map((s) => s.text),
   ]);

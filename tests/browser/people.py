@@ -89,3 +89,16 @@ class Facilitator:
         expect(
             self.console.get_by_role("button", name=re.compile(rf"^\d\. {label}$"))
         ).to_have_attribute("aria-current", "step")
+
+    def act(self, action: str, **fields) -> None:
+        """Run a console action as its plain form posts it, and check it was done."""
+        token = self.console.locator("input[name=csrf_token]").first.input_value()
+        response = self.console.request.post(
+            f"/w/{self.code}/facilitate/{action}", form={"csrf_token": token, **fields}
+        )
+        assert response.ok, f"{action}: {response.status}"
+        assert "flash-error" not in response.text(), f"{action} was refused"
+
+    def reveal_results(self) -> None:
+        """Show the room the ranking (the phase results alone does not)."""
+        self.act("reveal_results")

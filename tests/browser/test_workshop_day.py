@@ -83,13 +83,12 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
     chris.keyboard.type(S2)
     chris.locator("#compose-form button[type=submit]").click()
 
-    for screen in (ayse, bernd, chris, projector):
-        expect(screen.locator("#cards-problem .card-text, #wall-problem .card-text")).to_have_text(
-            [P1, P2]
-        )
-        expect(
-            screen.locator("#cards-solution .card-text, #wall-solution .card-text")
-        ).to_have_text([S1, S2])
+    for screen in (ayse, bernd, chris):
+        expect(screen.locator("#cards-problem .card-text")).to_have_text([P1, P2])
+        expect(screen.locator("#cards-solution .card-text")).to_have_text([S1, S2])
+    # The wall shows the newest first: when it is full, the older ones give way.
+    expect(projector.locator("#wall-problem .card-text")).to_have_text([P2, P1])
+    expect(projector.locator("#wall-solution .card-text")).to_have_text([S2, S1])
     expect(card(ayse, S1).locator(".card-answers")).to_have_text(f"Antwort auf: {P1}")
     expect(card(ayse, P1).locator(".card-solutions li")).to_have_text([S1, S2])
     expect(card(projector, S2).locator(".card-answers")).to_contain_text(P1[:40])
@@ -148,12 +147,25 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
     expect(chris.locator("#dots-left")).to_contain_text("4")
     screens.screenshot(chris, "phone-en-vote")
     # The projector counts the dots while voting runs, without ranking yet.
-    expect(projector.locator("#tally-summary")).to_have_text("11 Punkte vergeben")
+    expect(projector.locator("#tally-summary")).to_have_text(
+        "11 Punkte vergeben · 3 Personen haben abgestimmt"
+    )
     expect(projector.locator(".card-total")).to_have_count(0)
     screens.screenshot(projector, "projector-vote")
 
-    # Results: everyone sees the cards ranked by dots.
+    # Results: the room waits until the facilitator reveals them.
     facilitator.set_phase("results")
+    for phone in (ayse, bernd):
+        expect(phone.locator("#results-note")).to_have_text(
+            "Die Ergebnisse werden gleich aufgedeckt."
+        )
+    expect(projector.locator("#wall-notice")).to_have_text("Ergebnisse folgen gleich")
+    for screen in (ayse, projector):
+        expect(screen.locator(".card-total")).to_have_count(0)
+    screens.screenshot(projector, "projector-results-hidden")
+    # Revealed: everyone sees the cards ranked by dots.
+    facilitator.reveal_results()
+    expect(ayse.locator("#results-note")).to_be_hidden()
     for screen in (ayse, bernd, chris, projector):
         expect(screen.locator("#cards-problem .card-text, #wall-problem .card-text")).to_have_text(
             [P2, P1]
@@ -167,6 +179,9 @@ def test_a_workshop_day_from_joining_to_the_results(screens, workshop):
         )
     expect(card(chris, P1).locator(".card-total")).to_contain_text("4")
     expect(ayse.get_by_role("button", name=re.compile("Punkt"))).to_have_count(0)
+    # A problem's total stands at the top of its card, and Ayşe still sees her own dots.
+    expect(card(ayse, P1).locator("> :first-child")).to_have_text("4 Punkte")
+    expect(card(ayse, P1).locator(".my-dots")).to_have_text("Deine Punkte: 3")
     screens.screenshot(ayse, "phone-results")
     screens.screenshot(projector, "projector-results")
 

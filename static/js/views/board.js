@@ -7,6 +7,7 @@ import { TRANSIENT, connect } from '../connection.js';
 import { announce, h, truncate, uuid4 } from '../dom.js';
 import { Outbox } from '../outbox.js';
 import { createStore, orderedCards } from '../store.js';
+import { formatSeconds, timerReading } from '../timer.js';
 
 const body = document.body;
 const code = config.code;
@@ -20,6 +21,12 @@ const store = createStore(body.dataset.board ? JSON.parse(body.dataset.board) : 
 let editing = null;
 let pendingFocus = null;
 let flushing = false;
+// What the server refused about a card, shown on that card: card id -> message.
+const refusals = new Map();
+let clockOffset = 0; // server time minus this phone's time, in milliseconds
+let timerWorkshop = null;
+let timerShown; // 'running' | 'paused' | 'done' | null as last shown; undefined before the first render
+let ticking = null;
 
 const conn = connect({
   namespace: config.namespace,
@@ -59,11 +66,15 @@ store.subscribe((state, changes) => {
     // What this phone did itself is not news to it.
     if (local) continue;
     if (event === 'card_posted' && news && !isMine(payload.card, state.me)) {
-      announce(t(`new_card_${payload.card.kind}`, { text: truncate(payload.card.text, 100) }));
+      announce(payload.card.text
+        ? t(`new_card_${payload.card.kind}`, { text: truncate(payload.card.text, 100) })
+        : t('new_blind_card'));
     } else if (event === 'card_withdrawn' && news) {
       announce(t('card_removed'));
     } else if (event === 'phase_changed') {
       announce(t(`phase_${state.workshop.phase}`));
+    } else if (event === 'workshop_changed' && payload.workshop.results_shown && state.workshop.phase === 'results') {
+      announce(t('results_shown'));
     }
   }
 });
@@ -88,7 +99,15 @@ async function flush() {
       outbox.remove(entry.key);
       if (reply.ok && reply.card) store.update('card_edited', { card: reply.card });
       if (!reply.ok) {
-        showRejected(t('rejected', { error: reply.error, text: truncate(entry.payload.text || '', 200) }));
+        const message = t('rejected', { error: reply.error, text: truncate(entry.payload.text || '', 200) });
+        // A refused change to a card that is still there is said on that card; a
+        // refused new card is not on the board, so it is said above the lanes.
+        if (entry.event !== 'post_card' && store.state.cards.has(entry.payload.id)) {
+          refusals.set(entry.payload.id, message);
+          announce(message);
+        } else {
+          showRejected(message);
+        }
         await conn.resync();
       } else if (entry.event === 'post_card') {
         announce(t('sent'));
@@ -180,6 +199,7 @@ document.addEventListener('submit', async (event) => {
     }
     const card = store.state.cards.get(id);
     editing = null;
+    refusals.delete(id);
     if (card) store.update('card_edited', { card: { ...card, text, edited: true } });
     queue('edit_card', `edit:${id}`, { id, text, answers: card ? card.answers : null });
     focusLater(`edit:${id}`);
@@ -212,31 +232,30 @@ document.addEventListener('click', (event) => {
 /** A dot needs the server's word at once (the budget is the server's): no outbox. */
 async function vote(command, id) {
   if (!conn.connected) {
-    announce(t('offline_vote'));
-    showVoteMessage(t('offline_vote'));
+    refuse(id, t('offline_vote'));
     return;
   }
   let reply;
   try {
     reply = await conn.send(command, { id });
   } catch {
-    showVoteMessage(t('offline_vote'));
+    refuse(id, t('offline_vote'));
     return;
   }
   if (!reply.ok) {
-    showVoteMessage(reply.error);
-    announce(reply.error);
+    refuse(id, t('refused', { error: reply.error }));
     return;
   }
+  refusals.delete(id);
   store.update('dots_changed', reply);
-  showVoteMessage('');
   announce(t(command === 'cast_vote' ? 'dot_given' : 'dot_taken', { n: reply.dots_left }));
 }
 
-function showVoteMessage(message) {
-  const el = document.getElementById('pending');
-  el.textContent = message;
-  el.hidden = !message;
+/** Say on the card what was refused about it (and to screen readers, once). */
+function refuse(id, message) {
+  refusals.set(id, message);
+  announce(message);
+  render();
 }
 
 // ---- the compose form -------------------------------------------------------
@@ -308,9 +327,14 @@ function render() {
     const shown = document.getElementById('connection').dataset.state;
     setConnection(shown === 'offline' ? 'offline' : 'reconnecting');
   }
+  document.getElementById('blind-note').hidden = !state.workshop.blind;
+  document.getElementById('results-note').hidden = !(phase === 'results' && !state.workshop.results_shown);
+  updateTimer(state.workshop);
+  // A refusal about a card that left the board has nothing left to stand next to.
+  for (const id of refusals.keys()) if (!state.cards.has(id)) refusals.delete(id);
 
   const cards = visibleCards(state);
-  const view = makeView('board', state, cards, { editing, csrf: config.csrf, code, maxText: limits.card_text });
+  const view = makeView('board', state, cards, { editing, csrf: config.csrf, code, maxText: limits.card_text, refusals });
   const active = document.activeElement;
   const focusKey = pendingFocus || (active && active.dataset ? active.dataset.focus : null);
   pendingFocus = null;
@@ -348,13 +372,50 @@ function updateAnswerChoices(problems) {
   const chosen = select.value;
   const options = [h('option', { value: '' }, t('answer_none'))];
   for (const problem of problems.values()) {
-    if (!problem.pending) options.push(h('option', { value: problem.id }, truncate(problem.text, 70)));
+    // A covered card of a blind collect cannot be answered: its text is not known here.
+    if (!problem.pending && problem.text && problem.status !== 'pending') options.push(h('option', { value: problem.id }, truncate(problem.text, 70)));
   }
   const signature = JSON.stringify(options.map((o) => [o.value, o.textContent]));
   if (select.dataset.signature !== signature) {
     select.replaceChildren(...options);
     select.dataset.signature = signature;
     select.value = problems.has(chosen) ? chosen : '';
+  }
+}
+
+// ---- the timer ----------------------------------------------------------------
+
+/**
+ * The timer, small under the phase. It is a role=timer (not announced as it
+ * counts); screen readers hear once when it starts and once when time is up.
+ */
+function updateTimer(workshop) {
+  if (workshop !== timerWorkshop) {
+    timerWorkshop = workshop;
+    if (workshop.now) clockOffset = Date.parse(workshop.now) - Date.now();
+  }
+  const reading = workshop.phase === 'closed' ? null : timerReading(workshop.timer, Date.now() + clockOffset);
+  const el = document.getElementById('timer');
+  el.hidden = !reading;
+  const now = reading ? (reading.done ? 'done' : reading.state) : null;
+  if (reading) {
+    el.dataset.state = now;
+    const time = formatSeconds(reading.seconds);
+    const text = reading.done ? t('timer_done') : t(reading.state === 'paused' ? 'timer_paused' : 'timer', { time });
+    if (el.textContent !== text) el.textContent = text;
+  }
+  // Only news is said: a timer that starts (not one resumed, not the one the page
+  // opened with), and the end of the time.
+  if (now !== timerShown && timerShown !== undefined) {
+    if (now === 'running' && timerShown !== 'paused') announce(t('timer_started', { time: formatSeconds(reading.seconds) }));
+    else if (now === 'done' && timerShown === 'running') announce(t('timer_done'));
+  }
+  timerShown = now;
+  const running = now === 'running';
+  if (running && !ticking) ticking = window.setInterval(() => updateTimer(store.state.workshop), 500);
+  if (!running && ticking) {
+    window.clearInterval(ticking);
+    ticking = null;
   }
 }
 
