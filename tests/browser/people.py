@@ -84,8 +84,16 @@ class Facilitator:
         return self.projector
 
     def set_phase(self, phase: str) -> None:
+        """Click the phase's button; the console asks once, in the page, before
+        it leaves collecting or closes the workshop: say yes."""
         label = PHASE_BUTTONS[phase]
-        self.console.get_by_role("button", name=re.compile(rf"^\d\. {label}$")).click()
+        button = self.console.get_by_role("button", name=re.compile(rf"^\d\. {label}$"))
+        button.click()
+        confirm = self.console.locator("#phase-confirm-yes")
+        asked = self.console.locator("#phase-confirm-yes:visible")
+        expect(button.and_(self.console.locator("[aria-current]")).or_(asked).first).to_be_visible()
+        if confirm.is_visible():
+            confirm.click()
         expect(
             self.console.get_by_role("button", name=re.compile(rf"^\d\. {label}$"))
         ).to_have_attribute("aria-current", "step")

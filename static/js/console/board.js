@@ -124,6 +124,13 @@ function consoleCard(card, view, ui, board) {
   li.classList.add(`card-status-${card.status}`);
   if (card.pinned) li.classList.add('card-pinned');
   const label = truncate(card.text, LABEL_CHARS);
+  // A paper card has no author: its "Papier" flag says where it came from, not "anonym".
+  const metaEl = li.querySelector('.card-meta');
+  if (card.paper && !card.author_name && metaEl) {
+    const rest = metaEl.textContent.split(' · ').slice(1);
+    if (rest.length) metaEl.textContent = rest.join(' · ');
+    else metaEl.remove();
+  }
   const flagLine = flags(card);
   if (flagLine) li.querySelector('.card-kind')?.after(flagLine);
   const error = ui.errors.get(card.id);

@@ -18,15 +18,16 @@ function item(entry) {
   const what = describe(entry);
   const text = entry.text ? truncate(entry.text, 80) : '';
   const at = entry.at ? new Date(entry.at) : null;
-  const li = h('li', { class: `console-log-entry${entry.undone ? ' is-undone' : ''}`, id: `log-${entry.id}` },
+  const line = h('span', { class: 'log-line' },
     at ? h('time', { datetime: entry.at }, TIME.format(at)) : null,
     ' ',
     h('span', { class: 'log-who' }, entry.actor || ''),
     ': ',
     h('span', { class: 'log-what' }, what),
     text ? h('span', { class: 'log-text' }, ` „${text}“`) : null);
+  const li = h('li', { class: `console-log-entry${entry.undone ? ' is-undone' : ''}`, id: `log-${entry.id}` }, line);
   if (entry.undone) {
-    li.append(' ', h('span', { class: 'log-undone' }, entry.undone_by ? t('log_undone_by', { who: entry.undone_by }) : t('log_undone')));
+    line.append(' ', h('span', { class: 'log-undone' }, entry.undone_by ? t('log_undone_by', { who: entry.undone_by }) : t('log_undone')));
   } else if (entry.undoable) {
     li.append(h('form', { method: 'post', action: `/w/${config.code}/facilitate/undo`, dataset: { command: 'undo' } },
       h('input', { type: 'hidden', name: 'csrf_token', value: config.csrf || '' }),

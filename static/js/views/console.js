@@ -168,6 +168,7 @@ function payloadFor(command, form, submitter) {
 }
 
 function optionsError(message) {
+  let placed = false;
   for (const input of optionsForm.querySelectorAll('input[type=number]')) {
     const label = optionsForm.querySelector(`label[for="${input.id}"]`).textContent.trim();
     const mine = Boolean(message) && message.startsWith(`${label}:`);
@@ -175,6 +176,7 @@ function optionsError(message) {
     el.textContent = mine ? message.slice(label.length + 1).trim() : '';
     el.hidden = !mine;
     if (mine) {
+      placed = true;
       input.setAttribute('aria-invalid', 'true');
       input.setAttribute('aria-describedby', el.id);
     } else {
@@ -182,7 +184,9 @@ function optionsError(message) {
       input.removeAttribute('aria-describedby');
     }
   }
-  showError($('options-error'), message);
+  // A field's refusal stands under the field only; the rest under the form.
+  showError($('options-error'), placed ? '' : message);
+  if (placed) announce(message);
 }
 
 function errorPlace(command) {
