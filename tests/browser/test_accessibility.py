@@ -165,6 +165,8 @@ def test_the_board_in_every_phase(screens, workshop, axe_source):
     assert_accessible(projector, axe_source, "projector: collect")
     for phase in ("discuss", "vote", "results", "closed"):
         facilitator.set_phase(phase)
+        if phase == "results":
+            facilitator.reveal_results()
         expect(phone.locator("body")).to_have_class(f"board-page phase-{phase}")
         expect(projector.locator("body")).to_have_class(f"projector phase-{phase}")
         if phase == "vote":

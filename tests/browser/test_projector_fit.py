@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.people import Facilitator, card, join_by_code, online
+from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +86,7 @@ def paper_card(facilitator, text, kind="problem"):
     return card_id
 
 
-def test_the_projector_fits_every_screen_in_every_phase(screens, workshop):
+def test_the_projector_fits_every_screen_in_every_phase(screens, workshop, axe_source):
     facilitator = Facilitator(screens, workshop)
     projector = facilitator.open_projector()
     phone = join_by_code(screens.phone(), workshop.code, name="Ayşe")
@@ -105,18 +106,21 @@ def test_the_projector_fits_every_screen_in_every_phase(screens, workshop):
     facilitator.act("timer_start", seconds="300")
     expect(projector.locator("#timer-value")).to_have_text(re.compile(r"^[45]:\d\d$"))
     check_fit(screens, projector, "collect", qr="large")
+    assert_accessible(projector, axe_source, "projector: collect")
 
     facilitator.act("set_phase", phase="discuss")
     expect(projector.locator("body")).to_have_attribute("data-join", "small")
     facilitator.act("timer_pause")
     expect(projector.locator("#timer")).to_have_attribute("data-state", "paused")
     check_fit(screens, projector, "discuss")
+    assert_accessible(projector, axe_source, "projector: discuss")
 
     # A timer that runs out gives a calm signal, and stays on screen at 0:00.
     facilitator.act("timer_start", seconds="2")
     expect(projector.locator("#timer")).to_have_attribute("data-state", "done", timeout=6_000)
     expect(projector.locator("#timer-value")).to_contain_text("0:00")
     check_fit(screens, projector, "discuss-timer-done")
+    assert_accessible(projector, axe_source, "projector: discuss-timer-done")
 
     facilitator.act("set_phase", phase="vote")
     facilitator.act("timer_start", seconds="600")
@@ -131,17 +135,20 @@ def test_the_projector_fits_every_screen_in_every_phase(screens, workshop):
     )
     expect(projector.locator(".card-total")).to_have_count(0)
     check_fit(screens, projector, "vote", counts=True)
+    assert_accessible(projector, axe_source, "projector: vote")
 
     facilitator.act("set_phase", phase="results")
     expect(projector.locator("#wall-notice")).to_have_text("Ergebnisse folgen gleich")
     expect(projector.locator(".card-total")).to_have_count(0)
     check_fit(screens, projector, "results-hidden")
+    assert_accessible(projector, axe_source, "projector: results-hidden")
 
     facilitator.reveal_results()
     expect(projector.locator("body")).to_have_attribute("data-results", "shown")
     expect(projector.locator("#wall-problem .card-total").first).to_have_text("3 Punkte")
     expect(projector.locator("#wall-solution .card-total").first).to_have_text("4 Punkte")
     m = check_fit(screens, projector, "results", counts=True)
+    assert_accessible(projector, axe_source, "projector: results")
     assert m["cardsShown"] >= 8, m
     # The bars: the longest for the most dots, and none for a card without any.
     widths = projector.locator("#wall-problem .bar-fill").evaluate_all(
@@ -152,6 +159,7 @@ def test_the_projector_fits_every_screen_in_every_phase(screens, workshop):
     facilitator.act("set_phase", phase="closed")
     expect(projector.locator("#wall-notice")).to_have_text("Danke fürs Mitmachen!")
     check_fit(screens, projector, "closed", timer=False, qr="none")
+    assert_accessible(projector, axe_source, "projector: closed")
     expect(projector.locator("#timer")).to_be_hidden()
 
     # A projector that reloads (the laptop went to sleep) shows the same.

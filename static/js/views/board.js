@@ -61,6 +61,8 @@ function setConnection(which) {
 // ---- what the server tells ----------------------------------------------------
 
 store.subscribe((state, changes) => {
+  // A refusal belongs to the phase it happened in.
+  if (changes.some((c) => c.event === 'phase_changed' && c.news)) refusals.clear();
   render();
   for (const { event, payload, news, local } of changes) {
     // What this phone did itself is not news to it.
