@@ -1,4 +1,4 @@
-"""The facilitator's console in real Chromium: a whole workshop, keyboard only, and axe in every phase."""
+"""The console in real Chromium: a whole workshop, keyboard only, and axe in every phase."""
 
 import re
 
@@ -6,7 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.people import Facilitator, card, join_by_code, online, post_card
-from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll, zoom_text
+from tests.browser.test_accessibility import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    zoom_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +37,8 @@ def test_a_facilitator_runs_a_whole_workshop(screens, workshop):
     console = online(facilitator.console)
     projector = facilitator.open_projector()
     ayse, bernd, chris = (
-        join_by_code(screens.phone(), workshop.code, name=name) for name in ("Ayşe", "Bernd", "Chris")
+        join_by_code(screens.phone(), workshop.code, name=name)
+        for name in ("Ayşe", "Bernd", "Chris")
     )
     expect(console.locator("#count-phones")).to_have_text("3")
 
@@ -63,7 +68,9 @@ def test_a_facilitator_runs_a_whole_workshop(screens, workshop):
     # A card from paper, typed in: every phone shows it, marked as paper.
     console.locator("#paper-text").fill("Mehr Sitzbänke im Park")
     console.get_by_role("button", name="Eintragen").click()
-    expect(console_card(console, "Mehr Sitzbänke im Park").locator(".flag-paper")).to_have_text("Papier")
+    expect(console_card(console, "Mehr Sitzbänke im Park").locator(".flag-paper")).to_have_text(
+        "Papier"
+    )
     for phone in (ayse, bernd, chris):
         expect(card(phone, "Mehr Sitzbänke im Park")).to_contain_text("Papier")
     screens.screenshot(console, "phase-collect")
@@ -102,8 +109,12 @@ def test_a_facilitator_runs_a_whole_workshop(screens, workshop):
     console.get_by_role("button", name="Ergebnisse aufdecken").click()
     expect(console.locator("#current-phase")).to_have_text("Ergebnisse")
     for screen in (ayse, bernd, chris, projector):
-        expect(card(screen, "Kein Jugendtreff im Viertel").locator(".card-total")).to_have_text("4 Punkte")
-        expect(card(screen, "Mehr Sitzbänke im Park").locator(".card-total")).to_have_text("3 Punkte")
+        expect(card(screen, "Kein Jugendtreff im Viertel").locator(".card-total")).to_have_text(
+            "4 Punkte"
+        )
+        expect(card(screen, "Mehr Sitzbänke im Park").locator(".card-total")).to_have_text(
+            "3 Punkte"
+        )
     expect(console.get_by_role("button", name="Ergebnisse verdecken")).to_be_visible()
     screens.screenshot(console, "phase-results")
 
@@ -112,8 +123,12 @@ def test_a_facilitator_runs_a_whole_workshop(screens, workshop):
     entry.get_by_role("button", name=re.compile("^Rückgängig machen")).click()
     expect(entry).to_contain_text("rückgängig gemacht")
     for phone in (ayse, bernd, chris):
-        expect(card(phone, "Es gibt keinen Jugendtreff").locator(".card-total")).to_have_text("3 Punkte")
-        expect(card(phone, "Kein Jugendtreff im Viertel").locator(".card-total")).to_have_text("1 Punkt")
+        expect(card(phone, "Es gibt keinen Jugendtreff").locator(".card-total")).to_have_text(
+            "3 Punkte"
+        )
+        expect(card(phone, "Kein Jugendtreff im Viertel").locator(".card-total")).to_have_text(
+            "1 Punkt"
+        )
 
     facilitator.set_phase("closed")
     expect(console.locator("#current-phase")).to_have_text("Beendet")
@@ -205,13 +220,17 @@ def test_the_console_is_accessible_in_every_phase(screens, workshop, axe_source)
 
     # Pre-moderation on: a new card waits for approval in its own list.
     console.get_by_label("Neue Karten erst nach Freigabe zeigen").check()
-    console.locator("form[data-command=set_options]").get_by_role("button", name="Speichern").click()
+    console.locator("form[data-command=set_options]").get_by_role(
+        "button", name="Speichern"
+    ).click()
     expect(console.locator("#pending-board")).to_be_visible()
     post_card(phone, "Bitte prüfen")
     expect(console.locator("#console-pending li.card")).to_have_count(1)
     # A refused option shows next to its field.
     console.get_by_label("Höchstens Punkte pro Karte").fill("99")
-    console.locator("form[data-command=set_options]").get_by_role("button", name="Speichern").click()
+    console.locator("form[data-command=set_options]").get_by_role(
+        "button", name="Speichern"
+    ).click()
     expect(console.locator("#opt-max_dots_per_card-error")).to_be_visible()
     assert_accessible(console, axe_source, "console: collect")
 
@@ -223,7 +242,9 @@ def test_the_console_is_accessible_in_every_phase(screens, workshop, axe_source)
     screens.screenshot(console, "forms-open")
     console.get_by_label("Neuer Text").fill("Ein Seniorencafé im Stadtteil")
     console.locator(".console-edit").get_by_role("button", name="Speichern").click()
-    expect(console_card(console, "Ein Seniorencafé im Stadtteil").locator(".flag-moderated")).to_be_visible()
+    expect(
+        console_card(console, "Ein Seniorencafé im Stadtteil").locator(".flag-moderated")
+    ).to_be_visible()
 
     console.get_by_role("button", name="2. Diskutieren").click()
     expect(console.locator("#phase-confirm")).to_be_visible()
