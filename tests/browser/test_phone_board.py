@@ -1,4 +1,4 @@
-"""What a phone shows of the console's work: blind collect, approval, the timer, refusals, results."""
+"""What a phone shows of the console's work: blind collect, approval, timer, refusals, results."""
 
 import re
 
@@ -63,9 +63,7 @@ def test_blind_collect_approval_and_the_timer(screens, workshop, axe_source):
     )
 
 
-def test_a_refused_vote_is_said_on_its_card_and_results_show_my_dots(
-    screens, workshop, axe_source
-):
+def test_a_refused_vote_is_said_on_its_card_and_results_show_my_dots(screens, workshop, axe_source):
     facilitator = Facilitator(screens, workshop)
     phone = join_by_code(screens.phone(), workshop.code, name="Ayşe")
     post_card(phone, "Zu wenig Räume")

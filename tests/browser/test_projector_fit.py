@@ -23,11 +23,13 @@ MEASURE = """() => {
     const el = document.querySelector(sel);
     if (!el || el.hidden || el.offsetParent === null) return null;
     const r = el.getBoundingClientRect();
-    return {top: r.top, left: r.left, bottom: r.bottom, right: r.right, height: r.height, width: r.width};
+    return {top: r.top, left: r.left, bottom: r.bottom, right: r.right,
+            height: r.height, width: r.width};
   };
   const cards = [...document.querySelectorAll('li.card')].filter((el) => el.offsetParent !== null);
   return {
-    scrollHeight: document.scrollingElement.scrollHeight, scrollWidth: document.scrollingElement.scrollWidth,
+    scrollHeight: document.scrollingElement.scrollHeight,
+    scrollWidth: document.scrollingElement.scrollWidth,
     width: innerWidth, height: innerHeight,
     phase: box('#phase-name'), timer: box('#timer'), tally: box('#tally-summary'),
     qr: box('.qr'), code: box('.big-code'), address: box('.join-url'), notice: box('#wall-notice'),
@@ -94,7 +96,8 @@ def test_the_projector_fits_every_screen_in_every_phase(screens, workshop, axe_s
     # 24 cards from paper, some long: more than any of these screens holds.
     ids = []
     for n in range(14):
-        ids.append(paper_card(facilitator, f"Problem {n + 1}: " + "zu wenig Räume und Geld " * (n % 4 + 1)))
+        text = f"Problem {n + 1}: " + "zu wenig Räume und Geld " * (n % 4 + 1)
+        ids.append(paper_card(facilitator, text))
     for n in range(10):
         ids.append(paper_card(facilitator, f"Lösung {n + 1}: ein offener Treff", kind="solution"))
     expect(projector.locator("#wall-problem li.card")).not_to_have_count(0)
