@@ -244,7 +244,10 @@ def card_payload(card: Card, secret: str) -> dict:
 
 
 def blind_payload(card: Card, secret: str) -> dict:
-    """Return what the room may know of a card during a blind collect: that it is there."""
+    """Return what the room may know of a card during a blind collect: that it is there.
+
+    Not even whose it is: a phone knows its own cards in full already.
+    """
     return {
         "id": card.id,
         "kind": card.kind,
@@ -252,9 +255,7 @@ def blind_payload(card: Card, secret: str) -> dict:
         "answers": None,
         "author_name": "",
         "author_group": None,
-        "author_key": author_key(secret, card.author_id, card.workshop_id)
-        if card.author_id
-        else None,
+        "author_key": None,
         "created_at": card.created_at.isoformat(),
         "edited": False,
         "moderated": False,

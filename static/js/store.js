@@ -43,13 +43,14 @@ export function stateFromSnapshot(board) {
 }
 
 /**
- * Put a card into the state. During a blind collect a phone gets other people's
- * cards without their text; its own card, which it knows in full (from its
- * reply or its last snapshot), keeps its text when such a copy arrives.
+ * Put a card into the state. During a blind collect a phone gets every card
+ * without text or author; its own cards, which it knows in full (from its reply
+ * or its last snapshot), keep their text when such a copy arrives.
  */
 function putCard(state, card) {
   const known = state.cards.get(card.id);
-  if (card.blind && known && !known.blind && known.author_key === card.author_key) return;
+  // During a blind collect a phone holds in full only the cards it wrote itself.
+  if (card.blind && known && !known.blind) return;
   state.cards.set(card.id, card);
 }
 

@@ -78,6 +78,7 @@ def test_names_and_cards_that_look_like_code_stay_text(screens, workshop):
     facilitator.set_phase("vote")
     card(first, CORPUS[0]).get_by_role("button", name=re.compile("Punkt geben")).click()
     facilitator.set_phase("results")
+    facilitator.reveal_results()
     expect(card(projector, CORPUS[0]).locator(".card-total")).to_have_text("1 Punkt")
     assert_shown_as_text(projector, "projector results")
     assert_shown_as_text(first, "phone results")
