@@ -145,7 +145,10 @@ class Area:
             reply = perform(act, ctx, payload if payload is not None else {})
         except ServiceError as exc:
             db.session.rollback()
-            return _refusal(str(exc.message), exc.code)
+            refusal = _refusal(str(exc.message), exc.code)
+            if exc.field:
+                refusal["field"] = exc.field
+            return refusal
         except Exception:
             db.session.rollback()
             current_app.logger.exception("socket command %s%s failed", self.namespace, act.name)

@@ -36,7 +36,7 @@ def form_from_payload(form_class, payload):
         data[str(key)] = str(value)
     form = form_class(formdata=data, meta={"csrf": False})
     if not form.validate():
-        raise ServiceError(first_error(form))
+        raise ServiceError(first_error(form), field=_first_error_field(form))
     return form
 
 
@@ -44,8 +44,12 @@ def validated_form(form_class, formdata):
     """Return a validated form built from submitted form data (CSRF checked), or raise."""
     form = form_class(formdata=formdata)
     if not form.validate():
-        raise ServiceError(first_error(form))
+        raise ServiceError(first_error(form), field=_first_error_field(form))
     return form
+
+
+def _first_error_field(form) -> str | None:
+    return next((field.name for field in form if field.errors), None)
 
 
 def first_error(form) -> str:

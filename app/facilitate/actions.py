@@ -144,7 +144,7 @@ def hide_results(ctx: ConsoleContext, form) -> dict:
 
 def _timer(command: str):
     def run(ctx: ConsoleContext, form) -> dict:
-        seconds = form.seconds.data if form is not None and form.seconds.data else 0
+        seconds = form.length() if form is not None else 0
         phases.timer(ctx.workshop, ctx.actor, command, seconds)
         return _workshop_step(ctx, realtime.workshop_changed)
 

@@ -90,19 +90,45 @@ class MergeForm(FlaskForm):
 
 
 class PaperCardForm(PostCardForm):
-    """A card written on paper, typed in by a facilitator."""
+    """A card written on paper, typed in by a facilitator.
+
+    Its id comes from the console's script; a form sent without one (no
+    JavaScript) gets a new id on the server.
+    """
+
+    id = HiddenField(_l("Karten-ID"), validators=[Optional(), UUIDText()])
+
+    def card_values(self) -> dict:
+        values = super().card_values()
+        values["card_id"] = values["card_id"] or str(uuid.uuid4())
+        return values
 
 
 class PaperDotsForm(CardForm):
-    """Dots counted on a paper poster; a negative number takes some back."""
+    """Dots counted on a paper poster; a negative number takes some back.
+
+    The console's form sends an amount and a sign (+ or −) instead of ``dots``.
+    """
 
     dots = IntegerField(
         _l("Punkte"),
-        validators=[
-            InputRequired(_l("Gib eine Zahl von Punkten an.")),
-            NumberRange(-500, 500, _l("Gib eine Zahl von -500 bis 500 an.")),
-        ],
+        validators=[Optional(), NumberRange(-500, 500, _l("Gib eine Zahl von -500 bis 500 an."))],
     )
+    amount = IntegerField(
+        _l("Papier-Punkte"),
+        validators=[Optional(), NumberRange(1, 500, _l("Gib eine Zahl von 1 bis 500 an."))],
+    )
+    sign = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.dots.data is None and self.amount.data is not None:
+            self.dots.data = -self.amount.data if self.sign.data in ("-", "−") else self.amount.data
+        if not self.dots.data:
+            self.dots.errors = [_l("Gib eine Zahl von Punkten an.")]
+            return False
+        return True
 
 
 class OptionsForm(FlaskForm):
@@ -128,7 +154,7 @@ class OptionsForm(FlaskForm):
 
 
 class TimerForm(FlaskForm):
-    """A length of time for the timer, in seconds (when starting or adding)."""
+    """A length of time for the timer (when starting or adding): in seconds, or in minutes."""
 
     seconds = IntegerField(
         _l("Sekunden"),
@@ -137,6 +163,19 @@ class TimerForm(FlaskForm):
             NumberRange(1, 36000, _l("Die Zeit muss zwischen 1 Sekunde und 10 Stunden liegen.")),
         ],
     )
+    minutes = IntegerField(
+        _l("Minuten"),
+        validators=[
+            Optional(),
+            NumberRange(1, 600, _l("Gib eine Zahl von Minuten an (1 bis 600).")),
+        ],
+    )
+
+    def length(self) -> int:
+        """The length asked for in seconds; 0 when none was given."""
+        if self.seconds.data:
+            return self.seconds.data
+        return (self.minutes.data or 0) * 60
 
 
 class UndoForm(FlaskForm):

@@ -108,3 +108,27 @@ def test_a_phone_or_a_stranger_cannot_post_console_forms(board, app, actions, na
 def test_unknown_console_forms_are_not_found(board):
     assert _form(board, "drop_database", {}).status_code == 404
     assert _form(board, "sync", {}).status_code == 404
+
+
+def test_without_javascript_paper_cards_timer_minutes_and_paper_dots_work(board, app):
+    first, _, _ = board["cards"]
+    _form(board, "paper_card", {"id": "", "kind": "problem", "text": "Ohne Skript vom Plakat"})
+    with app.app_context():
+        paper = db.session.scalar(select(Card).filter_by(text="Ohne Skript vom Plakat"))
+        assert paper is not None and paper.paper
+    _form(board, "timer_start", {"minutes": "7"})
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop).filter_by(short_code=board["code"]))
+        assert workshop.timer_duration == 7 * 60
+    _form(board, "paper_dots", {"id": first, "amount": "5", "sign": "+"})
+    _form(board, "paper_dots", {"id": first, "amount": "2", "sign": "-"})
+    assert _card(app, first).paper_dots == 3
+
+
+def test_a_socket_refusal_names_the_field_it_is_about(actions):
+    console = actions.socket(actions.facilitator(), role="console")
+    reply = console.emit(
+        "set_options", {"dot_budget": 0, "max_dots_per_card": 1}, callback=True
+    )
+    assert reply["ok"] is False and reply["field"] == "dot_budget"
+    assert reply["error"].startswith("Punkte pro Person:")
