@@ -139,12 +139,11 @@ def timing(week, size, blend_weight):
     for name, rows in stored.items():
         print(f" {name} ({rows.shape[1]} columns):")
         clean = clock("remove_theme", lambda rows=rows: remove_theme(rows, workshops, kinds))
-        clock("rank_for_need (2 cards, feedback 3)", lambda: rank_for_need(clean, [0, 500]))
         clock(
-            "cluster (default: 40 groups)",
-            lambda: cluster(clean, workshops),
-            repeat=1,
+            "rank_for_need (2 cards, feedback 3)",
+            lambda clean=clean: rank_for_need(clean, [0, 500]),
         )
+        clock("cluster (default: 40 groups)", lambda clean=clean: cluster(clean, workshops), 1)
     print()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.synthesis.encoders import BlendEncoder, Encoder
+from app.synthesis.encoders import Encoder
 from app.synthesis.suggest import UNASSIGNED, cluster, rank_for_need, remove_theme
 
 LABELLED_WEEK = Path(__file__).resolve().parents[2] / "tests" / "data" / "synthesis" / "cards.json"
@@ -67,9 +67,10 @@ def cleaned(week: LabelledWeek, encoder: Encoder):
 
 
 def seeded_precision(
-    week, cards, titles, needs, trials=20, seeds_per_need=2, use_title=True, settings=Settings()
+    week, cards, titles, needs, trials=20, seeds_per_need=2, use_title=True, settings=None
 ):
     """Mean precision@10 over ``trials`` draws of ``seeds_per_need`` cards for each need."""
+    settings = settings or Settings()
     labels = np.array([n or "" for n in week.needs])
     slugs = list(week.need_titles)
     scores = []
@@ -86,7 +87,7 @@ def seeded_precision(
     return float(np.mean(scores))
 
 
-def clustering_scores(week, cards, trials=20, needs=None, settings=Settings()):
+def clustering_scores(week, cards, trials=20, needs=None, settings=None):
     """Mean adjusted Rand index of ``cluster`` over ``trials`` seeds.
 
     Returns (ari_all, ari_need_cards): over all cards, with "no need" and "unassigned" each
@@ -96,6 +97,7 @@ def clustering_scores(week, cards, trials=20, needs=None, settings=Settings()):
     """
     from sklearn.metrics import adjusted_rand_score
 
+    settings = settings or Settings()
     truth = np.array([n or "-" for n in week.needs])
     keep_all = np.ones(len(truth), bool) if needs is None else np.isin(truth, list(needs) + ["-"])
     keep_need = keep_all & (truth != "-")
@@ -113,14 +115,3 @@ def clustering_scores(week, cards, trials=20, needs=None, settings=Settings()):
         every.append(adjusted_rand_score(truth[keep_all], found[keep_all]))
         need_only.append(adjusted_rand_score(truth[keep_need], found[keep_need]))
     return float(np.mean(every)), float(np.mean(need_only))
-
-
-__all__ = [
-    "BlendEncoder",
-    "LabelledWeek",
-    "Settings",
-    "TUNING_NEEDS",
-    "cleaned",
-    "clustering_scores",
-    "seeded_precision",
-]
