@@ -21,6 +21,10 @@ import numpy as np
 
 #: Names accepted by the SYNTHESIS_ENCODER setting.
 ENCODER_NAMES = ("chars", "e5", "blend")
+#: The default of SYNTHESIS_ENCODER: best on the labelled week (bench/synthesis_quality.py).
+DEFAULT_ENCODER = "e5"
+#: The default of SYNTHESIS_BLEND_WEIGHT: equal shares, as measured on two kinds of text.
+DEFAULT_BLEND_WEIGHT = 0.5
 
 
 def normalise(rows: np.ndarray) -> np.ndarray:
@@ -161,7 +165,11 @@ class BlendEncoder(Encoder):
         return self.combine(self.first.encode(texts), self.second.encode(texts))
 
 
-def make_encoder(name: str = "blend", blend_weight: float = 0.5, threads: int | None = None):
+def make_encoder(
+    name: str = DEFAULT_ENCODER,
+    blend_weight: float = DEFAULT_BLEND_WEIGHT,
+    threads: int | None = None,
+) -> Encoder:
     """Return the encoder a setting names; without the sentence encoder, the fallback.
 
     :param name: ``chars``, ``e5`` or ``blend`` (SYNTHESIS_ENCODER).
@@ -175,3 +183,15 @@ def make_encoder(name: str = "blend", blend_weight: float = 0.5, threads: int | 
     if name == "e5":
         return E5Encoder(threads=threads)
     return BlendEncoder(E5Encoder(threads=threads), CharNgramEncoder(), weight=blend_weight)
+
+
+def encoder_from_config(config, threads: int | None = 1) -> Encoder:
+    """Return the encoder the app's SYNTHESIS_ENCODER and SYNTHESIS_BLEND_WEIGHT settings name.
+
+    One thread by default: it runs in a background job beside the phones' requests.
+    """
+    return make_encoder(
+        config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER),
+        float(config.get("SYNTHESIS_BLEND_WEIGHT", DEFAULT_BLEND_WEIGHT)),
+        threads=threads,
+    )
