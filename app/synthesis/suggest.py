@@ -8,6 +8,7 @@ and groups are only formed from links between cards of different workshops.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -159,13 +160,17 @@ def cluster(
     if len(linked) <= n_clusters:
         return labels
     sub = graph[linked][:, linked]
-    raw = SpectralClustering(
-        n_clusters=n_clusters,
-        affinity="precomputed",
-        assign_labels="kmeans",
-        eigen_solver="arpack",
-        random_state=seed,
-    ).fit_predict(sub)
+    with warnings.catch_warnings():
+        # A graph that falls apart into pieces is the clear case, not a problem: each
+        # piece is a candidate group.
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        raw = SpectralClustering(
+            n_clusters=n_clusters,
+            affinity="precomputed",
+            assign_labels="kmeans",
+            eigen_solver="arpack",
+            random_state=seed,
+        ).fit_predict(sub)
     strength = np.asarray(sub.sum(axis=1)).ravel()
     same = raw[sub.tocoo().row] == raw[sub.tocoo().col]
     inside = np.bincount(sub.tocoo().row[same], weights=sub.tocoo().data[same], minlength=len(raw))
