@@ -1,0 +1,1 @@
+"""Suggestions for the synthesis board: which cards of the week look like one need."""
