@@ -72,8 +72,8 @@ def test_problems_and_solutions_ranked_by_phone_and_paper_dots(document):
         ["2.", f"{MARKUP} (Papier)", "2"],
         ["3.", FORMULA, "1"],
     ]
-    assert problems[1][3] == "→ Jugendzentrum länger öffnen (2 Punkte)"
-    assert problems[3][3] == "→ +49 Hotline einrichten (0 Punkte)"
+    assert problems[1][3] == "→ Jugendzentrum länger öffnen (Punkte: 2)"
+    assert problems[3][3] == "→ +49 Hotline einrichten (Punkte: 0)"
     solutions = _table_after(document, "Lösungen")
     assert solutions[1:] == [
         ["1.", "Jugendzentrum länger öffnen", "2", f"← {UMLAUTS}"],

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 
 from babel.dates import format_date
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -130,6 +129,8 @@ def _field(paragraph, instruction: str, shown: str = "") -> None:
 
 
 def _footer_page_numbers(section) -> None:
+    # No number on the title page.
+    section.different_first_page_header_footer = True
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(paragraph, "PAGE", "1")
@@ -194,7 +195,6 @@ def _contents(document, data: EventData, *, with_needs: bool) -> None:
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
-    document.add_section(WD_SECTION.NEW_PAGE)
 
 
 def _meta_line(workshop: WorkshopData, locale: str) -> str:
@@ -208,8 +208,13 @@ def _meta_line(workshop: WorkshopData, locale: str) -> str:
     return " · ".join(parts)
 
 
+def _chapter(document, title: str) -> None:
+    """A Heading 1 that starts a new page, as each theme does in a printed documentation."""
+    document.add_heading(title, level=1).paragraph_format.page_break_before = True
+
+
 def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> None:
-    document.add_heading(plain(workshop.title), level=1)
+    _chapter(document, plain(workshop.title))
     meta = _meta_line(workshop, locale)
     if meta:
         document.add_paragraph().add_run(meta).font.color.rgb = GREY
@@ -235,7 +240,7 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
             for i, answer in enumerate(answers):
                 paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
                 _card_text(paragraph, answer, prefix="→ ", dots=True)
-        _widths(table, (1.4, 8.0, 1.6, 5.0))
+        _widths(table, (1.7, 7.0, 2.0, 5.3))
     else:
         document.add_paragraph(_("Auf dem Board stehen keine Probleme."))
 
@@ -250,13 +255,13 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
             problem = workshop.answered(card)
             if problem is not None:
                 _card_text(cells[3].paragraphs[0], problem, prefix="← ")
-        _widths(table, (1.4, 8.0, 1.6, 5.0))
+        _widths(table, (1.7, 7.0, 2.0, 5.3))
     else:
         document.add_paragraph(_("Auf dem Board stehen keine Lösungen."))
 
     document.add_heading(_("Beteiligung"), level=2)
     on_board = [card for card in workshop.cards if card.on_board]
-    document.add_paragraph(
+    summary = document.add_paragraph(
         _(
             "%(members)s Teilnehmende, %(cards)s Karten auf dem Board, %(dots)s Punkte vergeben.",
             members=workshop.members,
@@ -264,6 +269,8 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
             dots=workshop.dots_given,
         )
     )
+    # The sentence stays on the page of the table it introduces.
+    summary.paragraph_format.keep_with_next = True
     _group_table(document, data, workshop.members_by_group)
 
 
@@ -271,6 +278,18 @@ def _table(document, headers: Sequence[str]):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Light List Accent 1"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    # The style's banded rows and header, but not its bold first column (ranks, group names).
+    # Both spellings: Word reads the attributes, LibreOffice the bit mask in w:val.
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblLook")):
+        properties.remove(old)
+    look = OxmlElement("w:tblLook")
+    look.set(qn("w:val"), "0420")
+    for flag, on in (("firstRow", 1), ("lastRow", 0), ("firstColumn", 0), ("lastColumn", 0)):
+        look.set(qn(f"w:{flag}"), str(on))
+    look.set(qn("w:noHBand"), "0")
+    look.set(qn("w:noVBand"), "1")
+    properties.append(look)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     # The header row repeats on every page a long table runs over.
@@ -282,7 +301,10 @@ def _table(document, headers: Sequence[str]):
 
 
 def _widths(table, widths_cm: Sequence[float]) -> None:
+    """Fixed column widths: the grid for LibreOffice, each cell's width for Word."""
     table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(width)
@@ -306,7 +328,7 @@ def _card_text(paragraph, card: CardData, *, prefix: str = "", dots: bool = Fals
         marker.italic = True
         marker.font.color.rgb = GREY
     if dots:
-        paragraph.add_run(" " + _("(%(n)s Punkte)", n=card.dots)).font.color.rgb = GREY
+        paragraph.add_run(" " + _("(Punkte: %(n)s)", n=card.dots)).font.color.rgb = GREY
 
 
 def _group_table(document, data: EventData, counts) -> None:
@@ -318,19 +340,20 @@ def _group_table(document, data: EventData, counts) -> None:
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(plain(label))
         _number_cell(cells[1], count)
-    _widths(table, (8.0, 2.5))
+    _widths(table, (9.0, 2.2))
 
 
 def _participation(document, data: EventData) -> None:
-    document.add_heading(_("Beteiligung in der Woche"), level=1)
+    _chapter(document, _("Beteiligung in der Woche"))
     total = sum(data.participants_by_group.values())
-    document.add_paragraph(
+    summary = document.add_paragraph(
         _(
             "%(n)s Personen haben an mindestens einem Workshop teilgenommen, nach der Gruppe, "
             "für die sie sprechen (nur Anzahlen, keine Namen):",
             n=total,
         )
     )
+    summary.paragraph_format.keep_with_next = True
     _group_table(document, data, data.participants_by_group)
 
 
@@ -339,7 +362,7 @@ def write_needs(document, needs: Sequence[NeedView]) -> None:
 
     :param needs: the event's needs, most important first; none yet is said so.
     """
-    document.add_heading(_("Übergreifende Bedarfe"), level=1)
+    _chapter(document, _("Übergreifende Bedarfe"))
     if not needs:
         document.add_paragraph(_("Es wurden noch keine übergreifenden Bedarfe erfasst."))
         return
