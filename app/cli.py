@@ -31,7 +31,15 @@ cli.add_command(routes_command)
 
 def init_app(app) -> None:
     """Register the commands on the app (``flask --app app`` finds them too)."""
-    for command in (run_command, load_week_command, facilitator_links_command):
+    for command in (
+        run_command,
+        load_week_command,
+        facilitator_links_command,
+        export_command,
+        import_command,
+        purge_event_command,
+        purge_expired_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -208,3 +216,123 @@ def serve(app, host: str, port: int) -> None:
 
     server = WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None)
     server.serve_forever()
+
+
+def _event_by_slug(slug: str) -> Event:
+    event = db.session.scalar(select(Event).filter_by(slug=slug))
+    if event is None:
+        raise click.ClickException(f"{slug}: diese Veranstaltung gibt es nicht")
+    return event
+
+
+#: The export formats: the builder of each, by name.
+EXPORT_FORMATS = {
+    "json": "build_json",
+    "docx": "build_docx",
+    "xlsx": "build_xlsx",
+    "csv": "build_csv",
+}
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json", show_default=True
+)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="File to write.")
+@click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--workshop", "workshop_slug", help="Only this workshop (docx, xlsx, csv).")
+@click.option(
+    "--with-names",
+    is_flag=True,
+    help="Keep participants' display names (default: pseudonymised, 'Teilnehmende 1', ...).",
+)
+@with_appcontext
+def export_command(
+    slug: str, fmt: str, out: Path, locale: str, workshop_slug: str | None, with_names: bool
+) -> None:
+    """Export an event: Word documentation, Excel, CSV of all cards, or the complete JSON zip."""
+    from app.services import exports
+
+    event = _event_by_slug(slug)
+    options = {"locale": locale, "pseudonymise": not with_names}
+    if workshop_slug:
+        if fmt == "json":
+            raise click.UsageError("--workshop gibt es nur für docx, xlsx und csv")
+        workshop = db.session.scalar(
+            select(Workshop).filter_by(event_id=event.id, slug=workshop_slug)
+        )
+        if workshop is None:
+            raise click.ClickException(f"{workshop_slug}: diesen Workshop gibt es in {slug} nicht")
+        options["workshop_id"] = workshop.id
+    data = getattr(exports, EXPORT_FORMATS[fmt])(event.id, **options)
+    out.write_bytes(data)
+    names = "mit Namen" if with_names else "pseudonymisiert"
+    click.echo(f"{out}: {fmt}, {len(data)} Bytes ({names})")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(path: Path) -> None:
+    """Load a complete export (JSON zip) as a new event; prints the new facilitator links once."""
+    from app.services.exports import ImportRefused, import_json
+
+    try:
+        result = import_json(path.read_bytes())
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = ", ".join(f"{name} {count}" for name, count in result.counts.items())
+    click.echo(f"{result.slug}: importiert ({rows})")
+    click.echo("Neue Beitrittslinks, Kurzcodes und Projektorlinks wurden erzeugt.")
+    for access in result.accesses:
+        click.echo(f"{access.short_code}  {access.workshop}  {access.name}")
+        click.echo(f"    {_personal_link(access.token)}")
+        if access.pin:
+            click.echo(f"    PIN {access.pin}  (auf {_pin_page()})")
+    if result.accesses:
+        click.echo("Diese Links und PINs sind nur jetzt sichtbar.")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in counts.items())
+
+
+@click.command("purge-event")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Really delete; without it, only show what would go.")
+@with_appcontext
+def purge_event_command(slug: str, yes: bool) -> None:
+    """Delete an event and all its data for good (cards, votes, participants, log, accesses)."""
+    from app.services.retention import purge_event, purge_plan
+
+    event = _event_by_slug(slug)
+    if not yes:
+        click.echo(f"{slug} ({event.title}) würde gelöscht, endgültig:")
+        for name, count in purge_plan(event.id).items():
+            click.echo(f"    {name}: {count}")
+        click.echo("Zum Löschen: --yes")
+        return
+    counts = purge_event(event.id)
+    click.echo(f"{slug}: gelöscht ({_counts(counts)})")
+
+
+@click.command("purge-expired")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Count from this day instead of today (YYYY-MM-DD).",
+)
+@with_appcontext
+def purge_expired_command(today) -> None:
+    """Delete every event past its retention period (for cron); print what was deleted."""
+    from datetime import date
+
+    from app.services.retention import purge_expired
+
+    day = today.date() if today else date.today()
+    done = purge_expired(day)
+    for slug, counts in done:
+        click.echo(f"{slug}: gelöscht ({_counts(counts)})")
+    click.echo(f"{len(done)} Veranstaltung(en) nach Ablauf der Aufbewahrungsfrist gelöscht.")

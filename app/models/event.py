@@ -1,7 +1,7 @@
 """An event is a workshop week: themed workshops and the stakeholder groups participants pick."""
 
 import enum
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, and_, false
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -38,6 +38,9 @@ class Event(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Days the event's data are kept after its last workshop day; then ``purge-expired``
+    #: deletes them. A number rather than a date, so that moving a workshop moves the end too.
+    retention_days: Mapped[int] = mapped_column(default=365, server_default="365")
 
     workshops: Mapped[list["Workshop"]] = relationship(
         back_populates="event", order_by="Workshop.position", cascade="all, delete-orphan"
@@ -45,6 +48,17 @@ class Event(db.Model):
     stakeholder_groups: Mapped[list["StakeholderGroup"]] = relationship(
         back_populates="event", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def last_day(self) -> date:
+        """The last workshop day of the week, or the day the event was created if none has a day."""
+        days = [workshop.day for workshop in self.workshops if workshop.day is not None]
+        return max(days) if days else self.created_at.date()
+
+    @property
+    def retention_ends(self) -> date:
+        """The last day the event's data are kept; from the next day on they may be purged."""
+        return self.last_day + timedelta(days=self.retention_days)
 
 
 class StakeholderGroup(db.Model):

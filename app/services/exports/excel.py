@@ -1,0 +1,200 @@
+"""The Excel workbook: one sheet per workshop and one of the cross-cutting needs."""
+
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from app.models import CardKind
+from app.services.exports.data import (
+    EventData,
+    Progress,
+    WorkshopData,
+    consistent_read,
+    kind_label,
+    no_progress,
+    read_event,
+)
+from app.services.exports.needs import NeedView, needs_of
+from app.services.exports.safe import looks_like_formula, plain
+
+#: Excel refuses these in sheet names, and names longer than 31 characters.
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+#: Widest column, in characters; longer text wraps.
+COLUMN_MAX = 60
+DATE_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"}
+
+
+def _local_zone():
+    """Times show as the venue's clock; Excel knows no time zones."""
+    try:
+        return ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:  # a system without a time zone database
+        return ZoneInfo("UTC")
+
+
+def build_xlsx(
+    event_id: int,
+    *,
+    workshop_id: int | None = None,
+    locale: str = "de",
+    pseudonymise: bool = True,
+    progress: Progress | None = None,
+) -> bytes:
+    """Return the event's (or one workshop's) cards on the board as an Excel workbook.
+
+    :param pseudonymise: without names (the default); False adds a column with
+        the names participants gave.
+    """
+    progress = progress or no_progress
+    with force_locale(locale):
+        progress(0.0, _("Daten werden gelesen"))
+        with consistent_read():
+            data = read_event(event_id, workshop_id=workshop_id, locale=locale)
+            needs = needs_of(event_id) if workshop_id is None else []
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        names = sheet_names([w.title for w in data.workshops], reserved=[_("Bedarfe")])
+        for index, (workshop, name) in enumerate(zip(data.workshops, names, strict=True)):
+            progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
+            _workshop_sheet(workbook.create_sheet(name), data, workshop, locale, pseudonymise)
+        write_needs_sheet(workbook.create_sheet(_("Bedarfe")), needs)
+        workbook.properties.title = plain(data.title)
+        workbook.properties.creator = "Querschnitt"
+        out = io.BytesIO()
+        workbook.save(out)
+        progress(1.0, _("Fertig"))
+        return out.getvalue()
+
+
+def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:
+    """Return a valid, unique (ignoring case, as Excel does) sheet name for each title."""
+    taken = {name.casefold() for name in reserved} | {"history"}
+    names = []
+    for title in titles:
+        base = _NOT_IN_SHEET_NAME.sub(" ", plain(title)).strip().strip("'").strip() or "Workshop"
+        name, n = base[:SHEET_NAME_MAX], 1
+        while name.casefold() in taken:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def text_cell(sheet, row: int, column: int, text: str):
+    """Put text in a cell so that it stays text: never a formula, also after editing in Excel."""
+    text = plain(text)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = text or None
+    if looks_like_formula(text):
+        # openpyxl would store "=…" as a formula; the quote prefix is Excel's own
+        # "this is text" mark (the apostrophe typed in front), kept when the cell is edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _header(sheet, headers: Sequence[str]) -> None:
+    for column, title in enumerate(headers, start=1):
+        text_cell(sheet, 1, column, title).font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _finish(sheet, wrap_columns: Sequence[int] = ()) -> None:
+    """Filter on every column, and widths that fit the content (long text wraps)."""
+    sheet.auto_filter.ref = sheet.dimensions
+    for column_cells in sheet.iter_cols():
+        column = column_cells[0].column
+        longest = 0
+        for cell in column_cells:
+            if cell.value is None:
+                continue
+            if isinstance(cell.value, datetime):
+                length = 16
+            else:
+                length = max(len(line) for line in str(cell.value).splitlines() or [""])
+            longest = max(longest, length)
+        sheet.column_dimensions[get_column_letter(column)].width = min(longest + 3, COLUMN_MAX)
+        if column in wrap_columns:
+            for cell in column_cells[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseudonymise) -> None:
+    headers = [
+        _("Art"),
+        _("Platz"),
+        _("Text"),
+        _("Punkte"),
+        _("Papier"),
+        _("Antwortet auf"),
+        _("Gruppe"),
+        _("Erstellt am"),
+    ]
+    if not pseudonymise:
+        headers.append(_("Name"))
+    _header(sheet, headers)
+    zone = _local_zone()
+    yes, no = _("ja"), _("nein")
+    row = 2
+    for kind in (CardKind.PROBLEM, CardKind.SOLUTION):
+        for card in workshop.ranked(kind):
+            answered = workshop.answered(card)
+            text_cell(sheet, row, 1, kind_label(card.kind))
+            sheet.cell(row=row, column=2, value=card.rank)
+            text_cell(sheet, row, 3, card.text)
+            sheet.cell(row=row, column=4, value=int(card.dots))
+            text_cell(sheet, row, 5, yes if card.paper else no)
+            text_cell(sheet, row, 6, answered.text if answered else "")
+            text_cell(sheet, row, 7, data.group_label(card.group_key) if card.author_id else "")
+            created = sheet.cell(
+                row=row,
+                column=8,
+                value=card.created_at.astimezone(zone).replace(tzinfo=None),
+            )
+            created.number_format = DATE_FORMATS.get(locale, DATE_FORMATS["en"])
+            if not pseudonymise:
+                text_cell(sheet, row, 9, card.author_name)
+            row += 1
+    _finish(sheet, wrap_columns=(3, 6))
+
+
+def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
+    """The needs sheet: one row per need with its sources; a note while there are none."""
+    _header(
+        sheet,
+        [
+            _("Bedarf"),
+            _("Was gebraucht wird"),
+            _("Wer es tun könnte"),
+            _("Erste Schritte"),
+            _("Priorität"),
+            _("Themen"),
+            _("Karten"),
+        ],
+    )
+    if not needs:
+        text_cell(sheet, 2, 1, _("Es wurden noch keine übergreifenden Bedarfe erfasst."))
+    for row, need in enumerate(needs, start=2):
+        values = [
+            need.title,
+            need.what,
+            need.actors,
+            need.first_steps,
+            need.priority,
+            ", ".join(need.themes),
+            "\n".join(f"{source.text} ({source.workshop})" for source in need.sources),
+        ]
+        for column, value in enumerate(values, start=1):
+            text_cell(sheet, row, column, value)
+    _finish(sheet, wrap_columns=(2, 3, 4, 7))

@@ -1,0 +1,388 @@
+"""The Word document of the week: it reads like the documentation a coordination office hands on."""
+
+import io
+from collections.abc import Sequence
+
+from babel.dates import format_date
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.models import CardKind
+from app.models._types import utcnow
+from app.services.exports.data import (
+    CardData,
+    EventData,
+    Progress,
+    WorkshopData,
+    consistent_read,
+    no_progress,
+    read_event,
+)
+from app.services.exports.needs import NeedView, needs_of
+from app.services.exports.safe import plain
+
+#: Language tags Word uses for spelling and hyphenation.
+WORD_LANGUAGES = {"de": "de-DE", "en": "en-GB"}
+GREY = RGBColor(0x59, 0x59, 0x59)
+
+
+def build_docx(
+    event_id: int,
+    *,
+    workshop_id: int | None = None,
+    locale: str = "de",
+    pseudonymise: bool = True,
+    progress: Progress | None = None,
+) -> bytes:
+    """Return the documentation of the week (or of one workshop) as a Word document.
+
+    :param workshop_id: document only this workshop of the event.
+    :param locale: ``"de"`` or ``"en"``.
+    :param pseudonymise: accepted for symmetry; the document never names participants.
+    :param progress: called with ``(fraction, message)`` as the document grows.
+    """
+    progress = progress or no_progress
+    with force_locale(locale):
+        progress(0.0, _("Daten werden gelesen"))
+        with consistent_read():
+            data = read_event(event_id, workshop_id=workshop_id, locale=locale)
+            needs = needs_of(event_id) if workshop_id is None else []
+        document = _new_document(data, locale)
+        _title_page(document, data, locale)
+        _contents(document, data, with_needs=workshop_id is None)
+        for index, workshop in enumerate(data.workshops):
+            progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
+            _theme(document, data, workshop, locale)
+        if workshop_id is None:
+            _participation(document, data)
+            write_needs(document, needs)
+        progress(0.95, _("Dokument wird gespeichert"))
+        out = io.BytesIO()
+        document.save(out)
+        progress(1.0, _("Fertig"))
+        return out.getvalue()
+
+
+def _new_document(data: EventData, locale: str):
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    styles = document.styles
+    styles["Normal"].font.size = Pt(11)
+    _set_language(styles, WORD_LANGUAGES.get(locale, "de-DE"))
+    for level, indent in ((1, 0), (2, 0.6)):
+        style = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.paragraph_format.left_indent = Cm(indent)
+        style.paragraph_format.space_after = Pt(2)
+    properties = document.core_properties
+    properties.title = plain(data.title)
+    properties.subject = _("Dokumentation der Werkstattwoche")
+    properties.language = WORD_LANGUAGES.get(locale, "de-DE")
+    properties.author = "Querschnitt"
+    properties.created = utcnow()
+    _footer_page_numbers(section)
+    return document
+
+
+def _set_language(styles, tag: str) -> None:
+    """Spelling and hyphenation in the document's language, set once for every style."""
+    defaults = styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_defaults.append(lang)
+    lang.set(qn("w:val"), tag)
+
+
+def _field_char(paragraph, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def _field_start(paragraph, instruction: str) -> None:
+    """Open a Word field (PAGE, TOC, ...); what follows until :func:`_field_char` "end" shows."""
+    _field_char(paragraph, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    _field_char(paragraph, "separate")
+
+
+def _field(paragraph, instruction: str, shown: str = "") -> None:
+    """Append a Word field with the text shown until Word updates it."""
+    _field_start(paragraph, instruction)
+    paragraph.add_run(shown)
+    _field_char(paragraph, "end")
+
+
+def _footer_page_numbers(section) -> None:
+    # No number on the title page.
+    section.different_first_page_header_footer = True
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(paragraph, "PAGE", "1")
+
+
+def _date_range(days, locale: str) -> str:
+    if not days:
+        return ""
+    first, last = days[0], days[-1]
+    if first == last:
+        return format_date(first, format="long", locale=locale)
+    if locale == "de" and (first.year, first.month) == (last.year, last.month):
+        # "4.–12. Oktober 2021"; Babel's interval formats abbreviate the month.
+        return f"{first.day}.–{format_date(last, format='long', locale=locale)}"
+    start = format_date(first, format="long", locale=locale)
+    return f"{start} – {format_date(last, format='long', locale=locale)}"
+
+
+def _title_page(document, data: EventData, locale: str) -> None:
+    for _blank in range(4):
+        document.add_paragraph()
+    document.add_paragraph(plain(data.title), style="Title")
+    document.add_paragraph(_("Dokumentation der Werkstattwoche"), style="Subtitle")
+    when = _date_range(data.days, locale)
+    if when:
+        document.add_paragraph(when)
+    if len(data.workshops) == 1:
+        document.add_paragraph(_("Workshop: %(title)s", title=plain(data.workshops[0].title)))
+    if data.description:
+        document.add_paragraph(plain(data.description))
+    made = document.add_paragraph()
+    made.paragraph_format.space_before = Pt(36)
+    run = made.add_run(
+        _("Stand: %(date)s", date=format_date(utcnow().date(), format="long", locale=locale))
+    )
+    run.font.color.rgb = GREY
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _contents(document, data: EventData, *, with_needs: bool) -> None:
+    """A real Word table of contents; it lists the headings already and Word adds page numbers.
+
+    The field's shown text is the list of headings, so the contents read right
+    even where fields are not updated (a viewer, LibreOffice); ``updateFields``
+    asks Word to fill in the page numbers when the document is opened.
+    """
+    document.add_paragraph(_("Inhalt"), style="TOC Heading")
+    entries = []
+    for workshop in data.workshops:
+        entries.append((1, workshop.title))
+        entries += [(2, text) for text in (_("Probleme"), _("Lösungen"), _("Beteiligung"))]
+    if with_needs:
+        entries += [(1, _("Beteiligung in der Woche")), (1, _("Übergreifende Bedarfe"))]
+    paragraph = document.add_paragraph(style=f"toc {entries[0][0]}")
+    _field_start(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+    for index, (level, text) in enumerate(entries):
+        if index:
+            paragraph = document.add_paragraph(style=f"toc {level}")
+        paragraph.add_run(plain(text))
+    _field_char(paragraph, "end")
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _meta_line(workshop: WorkshopData, locale: str) -> str:
+    parts = []
+    if workshop.day:
+        parts.append(format_date(workshop.day, format="full", locale=locale))
+    if workshop.starts_at and workshop.ends_at:
+        parts.append(f"{workshop.starts_at:%H:%M}–{workshop.ends_at:%H:%M}")
+    if workshop.room:
+        parts.append(plain(workshop.room))
+    return " · ".join(parts)
+
+
+def _chapter(document, title: str) -> None:
+    """A Heading 1 that starts a new page, as each theme does in a printed documentation."""
+    document.add_heading(title, level=1).paragraph_format.page_break_before = True
+
+
+def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> None:
+    _chapter(document, plain(workshop.title))
+    meta = _meta_line(workshop, locale)
+    if meta:
+        document.add_paragraph().add_run(meta).font.color.rgb = GREY
+    if workshop.facilitators:
+        names = ", ".join(plain(name) for name in workshop.facilitators)
+        document.add_paragraph().add_run(
+            _("Moderation: %(names)s", names=names)
+        ).font.color.rgb = GREY
+    if workshop.description:
+        document.add_paragraph(plain(workshop.description))
+    problems = workshop.ranked(CardKind.PROBLEM)
+    solutions = workshop.ranked(CardKind.SOLUTION)
+
+    document.add_heading(_("Probleme"), level=2)
+    if problems:
+        table = _table(document, [_("Platz"), _("Problem"), _("Punkte"), _("Lösungen dazu")])
+        for card in problems:
+            cells = table.add_row().cells
+            _rank_cell(cells[0], card)
+            _card_text(cells[1].paragraphs[0], card)
+            _number_cell(cells[2], card.dots)
+            answers = workshop.answers_to(card)
+            for i, answer in enumerate(answers):
+                paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
+                _card_text(paragraph, answer, prefix="→ ", dots=True)
+        _widths(table, (1.7, 7.0, 2.0, 5.3))
+    else:
+        document.add_paragraph(_("Auf dem Board stehen keine Probleme."))
+
+    document.add_heading(_("Lösungen"), level=2)
+    if solutions:
+        table = _table(document, [_("Platz"), _("Lösung"), _("Punkte"), _("Antwortet auf")])
+        for card in solutions:
+            cells = table.add_row().cells
+            _rank_cell(cells[0], card)
+            _card_text(cells[1].paragraphs[0], card)
+            _number_cell(cells[2], card.dots)
+            problem = workshop.answered(card)
+            if problem is not None:
+                _card_text(cells[3].paragraphs[0], problem, prefix="← ")
+        _widths(table, (1.7, 7.0, 2.0, 5.3))
+    else:
+        document.add_paragraph(_("Auf dem Board stehen keine Lösungen."))
+
+    document.add_heading(_("Beteiligung"), level=2)
+    on_board = [card for card in workshop.cards if card.on_board]
+    summary = document.add_paragraph(
+        _(
+            "%(members)s Teilnehmende, %(cards)s Karten auf dem Board, %(dots)s Punkte vergeben.",
+            members=workshop.members,
+            cards=len(on_board),
+            dots=workshop.dots_given,
+        )
+    )
+    # The sentence stays on the page of the table it introduces.
+    summary.paragraph_format.keep_with_next = True
+    _group_table(document, data, workshop.members_by_group)
+
+
+def _table(document, headers: Sequence[str]):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles["Light List Accent 1"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    # The style's banded rows and header, but not its bold first column (ranks, group names).
+    # Both spellings: Word reads the attributes, LibreOffice the bit mask in w:val.
+    properties = table._tbl.tblPr
+    for old in properties.findall(qn("w:tblLook")):
+        properties.remove(old)
+    look = OxmlElement("w:tblLook")
+    look.set(qn("w:val"), "0420")
+    for flag, on in (("firstRow", 1), ("lastRow", 0), ("firstColumn", 0), ("lastColumn", 0)):
+        look.set(qn(f"w:{flag}"), str(on))
+    look.set(qn("w:noHBand"), "0")
+    look.set(qn("w:noVBand"), "1")
+    properties.append(look)
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    # The header row repeats on every page a long table runs over.
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    return table
+
+
+def _widths(table, widths_cm: Sequence[float]) -> None:
+    """Fixed column widths: the grid for LibreOffice, each cell's width for Word."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _rank_cell(cell, card: CardData) -> None:
+    cell.paragraphs[0].add_run(f"{card.rank}.")
+
+
+def _number_cell(cell, number: int) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run(str(number))
+
+
+def _card_text(paragraph, card: CardData, *, prefix: str = "", dots: bool = False) -> None:
+    """The card's text as plain runs (never markup), marked when it came from paper."""
+    paragraph.add_run(prefix + plain(card.text))
+    if card.paper:
+        marker = paragraph.add_run(" " + _("(Papier)"))
+        marker.italic = True
+        marker.font.color.rgb = GREY
+    if dots:
+        paragraph.add_run(" " + _("(Punkte: %(n)s)", n=card.dots)).font.color.rgb = GREY
+
+
+def _group_table(document, data: EventData, counts) -> None:
+    rows = data.groups_in_order(counts)
+    if not rows:
+        return
+    table = _table(document, [_("Gruppe"), _("Anzahl")])
+    for label, count in rows:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(plain(label))
+        _number_cell(cells[1], count)
+    _widths(table, (9.0, 2.2))
+
+
+def _participation(document, data: EventData) -> None:
+    _chapter(document, _("Beteiligung in der Woche"))
+    total = sum(data.participants_by_group.values())
+    summary = document.add_paragraph(
+        _(
+            "%(n)s Personen haben an mindestens einem Workshop teilgenommen, nach der Gruppe, "
+            "für die sie sprechen (nur Anzahlen, keine Namen):",
+            n=total,
+        )
+    )
+    summary.paragraph_format.keep_with_next = True
+    _group_table(document, data, data.participants_by_group)
+
+
+def write_needs(document, needs: Sequence[NeedView]) -> None:
+    """The cross-cutting needs: what makes each concrete and the cards (and themes) it came from.
+
+    :param needs: the event's needs, most important first; none yet is said so.
+    """
+    _chapter(document, _("Übergreifende Bedarfe"))
+    if not needs:
+        document.add_paragraph(_("Es wurden noch keine übergreifenden Bedarfe erfasst."))
+        return
+    for need in needs:
+        document.add_heading(plain(need.title), level=2)
+        for label, value in (
+            (_("Was gebraucht wird"), need.what),
+            (_("Wer es tun könnte"), need.actors),
+            (_("Erste Schritte"), need.first_steps),
+            (_("Priorität"), need.priority),
+        ):
+            if value:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(label + ": ").bold = True
+                paragraph.add_run(plain(value))
+        if need.themes:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(_("Aufgekommen in") + ": ").bold = True
+            paragraph.add_run(", ".join(plain(theme) for theme in need.themes))
+        for source in need.sources:
+            document.add_paragraph(
+                f"{plain(source.text)} ({plain(source.workshop)})", style="List Bullet"
+            )

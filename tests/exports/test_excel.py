@@ -1,0 +1,101 @@
+"""The Excel workbook: a sheet per workshop and of needs, frozen headers, filters, numbers."""
+
+import io
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from app.services.exports import build_xlsx
+from app.services.exports.excel import sheet_names
+from tests.exports.conftest import FORMULA, MARKUP, NAMES, UMLAUTS
+
+
+@pytest.fixture
+def xlsx(app, week) -> bytes:
+    with app.app_context():
+        return build_xlsx(week.event_id)
+
+
+def test_a_sheet_per_workshop_and_one_of_needs(xlsx):
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Sexuelle und geschlechtliche Vi", "Rechte Strömungen", "Bedarfe"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == sheet.dimensions
+    assert book["Bedarfe"]["A2"].value == "Es wurden noch keine übergreifenden Bedarfe erfasst."
+
+
+def test_rows_ranked_with_dots_as_numbers_and_dates_as_dates(xlsx):
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Sexuelle und geschlechtliche Vi"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "Art",
+        "Platz",
+        "Text",
+        "Punkte",
+        "Papier",
+        "Antwortet auf",
+        "Gruppe",
+        "Erstellt am",
+    )
+    assert [row[:6] for row in rows[1:]] == [
+        ("Problem", 1, UMLAUTS, 4, "nein", None),
+        ("Problem", 2, MARKUP, 2, "ja", None),
+        ("Problem", 3, FORMULA, 1, "nein", None),
+        ("Lösung", 1, "Jugendzentrum länger öffnen", 2, "nein", UMLAUTS),
+        ("Lösung", 2, "+49 Hotline einrichten", 0, "nein", FORMULA),
+    ]
+    assert all(isinstance(row[3], int) for row in rows[1:])
+    assert rows[1][6] == "Verwaltung" and rows[2][6] is None
+    # 09:31 UTC is 11:31 in Herne (summer time).
+    assert rows[1][7] == datetime(2021, 10, 4, 11, 31)
+    assert sheet.column_dimensions["C"].width > sheet.column_dimensions["B"].width
+
+
+def test_formula_like_text_stays_a_string_cell(xlsx):
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    cell = book["Sexuelle und geschlechtliche Vi"]["C4"]
+    assert cell.value == FORMULA and cell.data_type == "s"
+    assert cell.quotePrefix
+    assert book["Rechte Strömungen"]["C2"].value == "@SUM(A1)"
+    # What Excel and LibreOffice read: no <f> (formula) element anywhere, the text as a string.
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        xml = "".join(archive.read(n).decode() for n in sheets)
+        strings = (
+            archive.read("xl/sharedStrings.xml").decode()
+            if ("xl/sharedStrings.xml" in archive.namelist())
+            else xml
+        )
+    assert "<f>" not in xml and "<x:f>" not in xml
+    assert FORMULA in strings and "+49 Hotline einrichten" in strings
+
+
+def test_names_only_when_asked(app, week, xlsx):
+    def text_of(data):
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return repr([list(s.iter_rows(values_only=True)) for s in book.worksheets])
+
+    for name in NAMES:
+        assert name not in text_of(xlsx)
+    with app.app_context():
+        named = build_xlsx(week.event_id, pseudonymise=False)
+    assert NAMES[0] in text_of(named)
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = sheet_names(
+        ["A/B: [Test]?", "Bedarfe", "x" * 40, "x" * 40, "'Zitat'", "HISTORY"],
+        reserved=["Bedarfe"],
+    )
+    assert names == [
+        "A B   Test",
+        "Bedarfe (2)",
+        "x" * 31,
+        "x" * 27 + " (2)",
+        "Zitat",
+        "HISTORY (2)",
+    ]
+    assert all(len(name) <= 31 for name in names)

@@ -1,0 +1,133 @@
+"""The Word document: headings per theme, ranked cards with dots, counts, literal text."""
+
+import io
+
+import docx
+import pytest
+from docx.text.paragraph import Paragraph
+
+from app.services.exports import build_docx
+from tests.exports.conftest import FORMULA, MARKUP, NAMES, UMLAUTS
+
+
+def _open(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def _all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _headings(document, level):
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def _table_after(document, heading_text, occurrence=0):
+    """The rows of the table under the n-th heading with this text ([] if none comes first)."""
+    seen = -1
+    for block in document.iter_inner_content():
+        heading = isinstance(block, Paragraph) and block.style.name.startswith("Heading")
+        if heading and block.text == heading_text:
+            seen += 1
+        elif seen == occurrence and heading:
+            return []
+        elif seen == occurrence and not isinstance(block, Paragraph):
+            return [[cell.text for cell in row.cells] for row in block.rows]
+    return []
+
+
+@pytest.fixture
+def document(app, week):
+    with app.app_context():
+        return _open(build_docx(week.event_id))
+
+
+def test_title_page_contents_and_a_heading_per_theme(document):
+    text = _all_text(document)
+    assert "Werkstattwoche Herne 2021" in text
+    assert "Dokumentation der Werkstattwoche" in text
+    assert "4.–5. Oktober 2021" in text
+    assert _headings(document, 1) == [
+        "Sexuelle und geschlechtliche Vielfalt",
+        "Rechte Strömungen",
+        "Beteiligung in der Woche",
+        "Übergreifende Bedarfe",
+    ]
+    assert _headings(document, 2) == ["Probleme", "Lösungen", "Beteiligung"] * 2
+    xml = document.element.xml
+    assert 'TOC \\o "1-2"' in xml
+    assert "updateFields" in document.settings.element.xml
+
+
+def test_problems_and_solutions_ranked_by_phone_and_paper_dots(document):
+    problems = _table_after(document, "Probleme")
+    assert problems[0] == ["Platz", "Problem", "Punkte", "Lösungen dazu"]
+    # umlauts: 3 + 1 phone dots; markup: 2 paper dots; formula: 1 phone dot.
+    assert [row[:3] for row in problems[1:]] == [
+        ["1.", UMLAUTS, "4"],
+        ["2.", f"{MARKUP} (Papier)", "2"],
+        ["3.", FORMULA, "1"],
+    ]
+    assert problems[1][3] == "→ Jugendzentrum länger öffnen (Punkte: 2)"
+    assert problems[3][3] == "→ +49 Hotline einrichten (Punkte: 0)"
+    solutions = _table_after(document, "Lösungen")
+    assert solutions[1:] == [
+        ["1.", "Jugendzentrum länger öffnen", "2", f"← {UMLAUTS}"],
+        ["2.", "+49 Hotline einrichten", "0", f"← {FORMULA}"],
+    ]
+
+
+def test_only_cards_on_the_board_count(document):
+    text = _all_text(document)
+    for gone in ("Ausgeblendetes Problem", "Zurückgezogen", "Wartet noch", "Jugendzentrum öffnen"):
+        assert gone not in text.replace("Jugendzentrum länger öffnen", "")
+
+
+def test_participation_counts_by_group_never_names(document):
+    text = _all_text(document)
+    assert "3 Teilnehmende, 5 Karten auf dem Board, 9 Punkte vergeben." in text
+    assert _table_after(document, "Beteiligung") == [
+        ["Gruppe", "Anzahl"],
+        ["Verwaltung", "1"],
+        ["Zivilgesellschaft", "1"],
+        ["ohne Angabe", "1"],
+    ]
+    assert _table_after(document, "Beteiligung in der Woche")[1:] == [
+        ["Verwaltung", "1"],
+        ["Zivilgesellschaft", "1"],
+        ["ohne Angabe", "1"],
+    ]
+    for name in NAMES:
+        assert name not in text
+
+
+def test_card_text_goes_in_literally(document):
+    text = _all_text(document)
+    assert UMLAUTS in text and "🙂" in text
+    assert MARKUP in text and FORMULA in text
+    # As text runs, not as markup or a field.
+    assert "&lt;b&gt;x&lt;/b&gt;" in document.element.xml
+
+
+def test_needs_section_says_there_are_none_yet(document):
+    assert "Es wurden noch keine übergreifenden Bedarfe erfasst." in _all_text(document)
+
+
+def test_english_and_one_workshop(app, week):
+    with app.app_context():
+        document = _open(build_docx(week.event_id, locale="en", workshop_id=week.workshops[1]))
+    text = _all_text(document)
+    assert "Documentation of the workshop week" in text
+    assert _headings(document, 1) == ["Rechte Strömungen"]
+    assert _headings(document, 2) == ["Problems", "Solutions", "Participation"]
+
+
+def test_progress_is_reported(app, week):
+    seen = []
+    with app.app_context():
+        build_docx(week.event_id, progress=lambda fraction, message: seen.append(fraction))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
