@@ -210,7 +210,8 @@ def _dots(app, workshop) -> int:
 def _set_phase(actions, workshop, phase: str) -> None:
     """The facilitator presses the phase's button on the console (also a plain form)."""
     laptop = Phone(actions.app.test_client())
-    laptop.open(f"/f/{workshop.facilitator_token}")
+    _access, token, _pin = actions.issue_access(workshop)
+    laptop.open(f"/f/{token}")
     laptop.submit(laptop.page.form(f"/w/{workshop.short_code}/facilitate", phase=phase))
     assert actions.workshop(workshop).phase == phase
 
