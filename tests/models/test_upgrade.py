@@ -24,10 +24,13 @@ def old_app(database_url):
         upgrade(revision=BEFORE_PROJECTOR_TOKENS)
         tables = db.metadata.tables
         with db.engine.begin() as connection:
+            # Plain SQL: the models have columns this old revision does not have yet.
             connection.execute(
-                insert(tables["event"]).values(
-                    id=1, slug="alt", title="Alte Woche", description="", created_at=utcnow()
-                )
+                text(
+                    "INSERT INTO event (id, slug, title, description, created_at)"
+                    " VALUES (1, 'alt', 'Alte Woche', '', :now)"
+                ),
+                {"now": utcnow()},
             )
             for n in (1, 2):
                 connection.execute(
