@@ -146,7 +146,7 @@ def _board_form(code: str, act):
     workshop, participant = _member_workshop(code)
     if participant is None:
         abort(403)
-    ctx = actions.BoardContext(workshop, participant)
+    ctx = actions.BoardContext.of(workshop, participant)
     try:
         perform(act, ctx, request.form)
     except ServiceError as exc:

@@ -12,6 +12,13 @@ from app.services.errors import ServiceError
 
 
 @dataclass(frozen=True)
+class Voter:
+    """Who puts a dot on a card: all this service needs to know of a participant."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class DotChange:
     """The result of one dot given or taken back: what the participant's screens update."""
 
@@ -66,14 +73,16 @@ def _votable_card(workshop: Workshop, card_id: str) -> str:
     return found
 
 
-def _refuse(workshop: Workshop, participant: Participant, message, code: str):
+def _refuse(workshop: Workshop, participant: Participant | Voter, message, code: str):
     """Roll back, then explain: not a member at all, or the given reason."""
     db.session.rollback()
     require_membership(workshop, participant)
     raise ServiceError(message, code)
 
 
-def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotChange:
+def cast_vote(
+    workshop: Workshop, participant: Participant | Voter, *, card_id: str
+) -> DotChange:
     """Put one dot on a card.
 
     Both limits are conditional UPDATEs: the database re-checks the condition
@@ -120,7 +129,9 @@ def cast_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> 
     return DotChange(card_id, dots, budget - spent)
 
 
-def take_back_vote(workshop: Workshop, participant: Participant, *, card_id: str) -> DotChange:
+def take_back_vote(
+    workshop: Workshop, participant: Participant | Voter, *, card_id: str
+) -> DotChange:
     """Take one dot back from a card."""
     card_id = _votable_card(workshop, card_id)
     budget = workshop.dot_budget
