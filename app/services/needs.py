@@ -41,6 +41,7 @@ class NeedConflict(ServiceError):
         super().__init__(
             _l("Jemand hat diesen Bedarf inzwischen geändert. Bitte prüfe die neue Fassung."),
             "conflict",
+            extra={"need": need_payload(need)},
         )
         self.need = need
 
