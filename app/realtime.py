@@ -7,7 +7,9 @@ getting the fields it may see: ``card_posted``, ``card_edited``,
 so no screen has to fetch the board). Unnumbered: ``dots_changed`` (to the
 other tabs of one participant), and, coalesced a few times a second,
 ``tally`` (dot counts), ``presence`` (phones connected, to consoles) and
-``overview`` (to the event-wide screens).
+``overview`` (to the event-wide screens). The synthesis board's facts go to
+the event-wide screens unnumbered, each carrying the whole need:
+``need_changed``, ``need_deleted``, ``synthesis_entry``.
 """
 
 import threading
@@ -175,6 +177,27 @@ def presence_changed(scope: str, sid: str, *, joined: bool) -> None:
 def phones_connected(workshop_id: int) -> int:
     """Return how many phones have the workshop's board open, across all server processes."""
     return coordination.current().count(presence_scope(workshop_id, Screen.PHONE))
+
+
+def need_changed(event_id: int, need: dict) -> None:
+    """Tell the event-wide screens how a need now stands (``need`` as ``need_payload`` gives it)."""
+    socketio.emit(
+        "need_changed", {"need": need}, to=event_room(event_id), namespace=EVENT_NAMESPACE
+    )
+
+
+def need_deleted(event_id: int, need_id: int) -> None:
+    """Tell the event-wide screens that a need is gone."""
+    socketio.emit(
+        "need_deleted", {"id": need_id}, to=event_room(event_id), namespace=EVENT_NAMESPACE
+    )
+
+
+def synthesis_logged(event_id: int, entry: dict) -> None:
+    """Show the event-wide screens a new or undone step of the synthesis log."""
+    socketio.emit(
+        "synthesis_entry", {"entry": entry}, to=event_room(event_id), namespace=EVENT_NAMESPACE
+    )
 
 
 # ---- coalesced sends ---------------------------------------------------------

@@ -145,7 +145,7 @@ class Area:
             reply = perform(act, ctx, payload if payload is not None else {})
         except ServiceError as exc:
             db.session.rollback()
-            refusal = _refusal(str(exc.message), exc.code)
+            refusal = {**exc.extra, **_refusal(str(exc.message), exc.code)}
             if exc.field:
                 refusal["field"] = exc.field
             return refusal

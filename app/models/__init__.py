@@ -14,18 +14,30 @@ from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
 from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
 from app.models.moderation import ModerationEntry  # noqa: E402
 from app.models.participant import Membership, Participant  # noqa: E402
+from app.models.synthesis import (  # noqa: E402
+    CardVector,
+    DismissedSuggestion,
+    Need,
+    NeedCard,
+    SynthesisEntry,
+)
 
 __all__ = [
     "Card",
     "CardKind",
     "CardStatus",
+    "CardVector",
+    "DismissedSuggestion",
     "Event",
     "FacilitatorAccess",
     "Membership",
     "ModerationEntry",
+    "Need",
+    "NeedCard",
     "Participant",
     "Phase",
     "StakeholderGroup",
+    "SynthesisEntry",
     "Vote",
     "Workshop",
 ]

@@ -8,12 +8,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import realtime
-from app.actions import action
 from app.extensions import db
 from app.identity import facilitator_grants
 from app.models import Event, FacilitatorAccess, Workshop
+from app.organize import actions
 from app.services.errors import ServiceError
-from app.services.overview import event_overview
 from app.sockets import Admission, Area, refuse_connection
 
 
@@ -52,11 +51,6 @@ def context(identity: dict, sid: str) -> int:
     return identity["event"]
 
 
-@action()
-def sync(event_id: int, form) -> dict:
-    """Return every workshop of the event with its phase and counts."""
-    return {"event": {"workshops": event_overview(event_id, realtime.phones_connected)}}
-
-
 area = Area(realtime.EVENT_NAMESPACE, admit, context)
-area.command(sync)
+for act in actions.ALL:
+    area.command(act)
