@@ -13,6 +13,7 @@ from app.models.access import FacilitatorAccess  # noqa: E402
 from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
 from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
 from app.models.moderation import ModerationEntry  # noqa: E402
+from app.models.organizer import Organizer  # noqa: E402
 from app.models.participant import Membership, Participant  # noqa: E402
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "FacilitatorAccess",
     "Membership",
     "ModerationEntry",
+    "Organizer",
     "Participant",
     "Phase",
     "StakeholderGroup",
