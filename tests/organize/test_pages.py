@@ -172,3 +172,13 @@ def test_the_organizers_socket_hears_the_overview_change_when_a_phone_posts(app,
     row = next(w for w in pushed[-1]["workshops"] if w["code"] == code)
     assert row["cards"] == 1 and row["members"] == 1
     watcher.disconnect("/event")
+
+
+def test_the_organizer_pages_speak_english_when_chosen(office, actions):
+    code = actions.workshop().short_code
+    headers = {"Accept-Language": "en"}
+    assert "Overview of all workshops" in office.get("/organisation/", headers=headers).get_data(
+        as_text=True
+    )
+    poster = office.get(f"/organisation/w/{code}/plakat", headers=headers).get_data(as_text=True)
+    assert "Scan the QR code" in poster and "09:00–16:00" in poster and "Uhr" not in poster
