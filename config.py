@@ -78,6 +78,8 @@ class Config:
     FACILITATOR_PIN_ATTEMPTS_PER_MINUTE = _int("FACILITATOR_PIN_ATTEMPTS_PER_MINUTE", 10)
     #: ... and for one workshop code; counted per client, so nobody locks the real one out.
     FACILITATOR_PIN_ATTEMPTS_PER_CODE = _int("FACILITATOR_PIN_ATTEMPTS_PER_CODE", 5)
+    #: Wrong organizer passwords a client may type per minute before it has to wait.
+    ORGANIZER_LOGIN_ATTEMPTS_PER_MINUTE = _int("ORGANIZER_LOGIN_ATTEMPTS_PER_MINUTE", 5)
     BABEL_DEFAULT_LOCALE = "de"
     LANGUAGES = ("de", "en")
     SESSION_COOKIE_NAME = "querschnitt"

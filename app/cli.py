@@ -39,6 +39,7 @@ def init_app(app) -> None:
         import_command,
         purge_event_command,
         purge_expired_command,
+        create_organizer_command,
     ):
         app.cli.add_command(command)
 
@@ -336,3 +337,28 @@ def purge_expired_command(today) -> None:
     for slug, counts in done:
         click.echo(f"{slug}: gelöscht ({_counts(counts)})")
     click.echo(f"{len(done)} Veranstaltung(en) nach Ablauf der Aufbewahrungsfrist gelöscht.")
+
+
+@click.command("create-organizer")
+@click.option("--name", required=True, help="Shown on the pages, e.g. 'Koordinierungsstelle'.")
+@click.option("--login", required=True, help="E-mail address or user name to log in with.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)."
+)
+@with_appcontext
+def create_organizer_command(name: str, login: str, password_stdin: bool) -> None:
+    """Create an organizer account: it reaches every event's overview, posters and exports."""
+    import sys
+
+    from app.services.errors import ServiceError
+    from app.services.organizers import create_organizer
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Passwort", hide_input=True, confirmation_prompt=True)
+    try:
+        organizer = create_organizer(login, name, password)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{organizer.login}: Zugang für {organizer.name} angelegt.")

@@ -13,6 +13,7 @@ from app import cli, coordination, jobs, pages
 from app import sockets as _sockets  # noqa: F401  refuses the default namespace
 from app.extensions import babel, csrf, db, migrate, socketio
 from app.facilitate import bp as facilitate_bp
+from app.organize import bp as organize_bp
 from app.organize import sockets as _event_area  # noqa: F401  the event-wide socket area
 from app.participant import bp as participant_bp
 from app.projector import bp as projector_bp
@@ -94,6 +95,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitate_bp)
     app.register_blueprint(projector_bp)
+    app.register_blueprint(organize_bp)
     app.register_blueprint(pages.bp)
     pages.init_app(app)
     pages.init_error_pages(app)

@@ -1,9 +1,11 @@
-"""Who is asking: the participant and facilitator identities kept in the signed session cookie."""
+"""Who is asking: participant, facilitator and organizer identities in the signed session cookie."""
+
+import hashlib
 
 from flask import session
 
 from app.extensions import db
-from app.models import FacilitatorAccess, Participant, Workshop
+from app.models import FacilitatorAccess, Organizer, Participant, Workshop
 
 
 def current_participant(event_id: int) -> Participant | None:
@@ -62,3 +64,43 @@ def grant_facilitator(access: FacilitatorAccess) -> None:
     grants[str(access.workshop_id)] = access.id
     session["facilitates"] = grants
     session.permanent = True
+
+
+#: What survives an organizer's login: the phone's and laptop's own grants and the language.
+KEPT_AT_LOGIN = ("participants", "facilitates", "lang")
+
+
+def password_mark(organizer: Organizer) -> str:
+    """A short fingerprint of the password hash: a changed password ends every other login."""
+    return hashlib.sha256(organizer.password_hash.encode()).hexdigest()[:16]
+
+
+def log_in_organizer(organizer: Organizer) -> None:
+    """Start a fresh session for the organizer, keeping only the grants this browser already held.
+
+    Clearing the session also drops its CSRF token, so a token planted before
+    the login is worthless after it.
+    """
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    session["organizer"] = {"id": organizer.id, "mark": password_mark(organizer)}
+    session.permanent = True
+
+
+def log_out_organizer() -> None:
+    """End the organizer's login; a participant's or facilitator's grants stay."""
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def current_organizer() -> Organizer | None:
+    """Return the organizer logged in in this browser, if the login is still valid."""
+    held = session.get("organizer")
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+        return None
+    organizer = db.session.get(Organizer, held["id"])
+    if organizer is None or held.get("mark") != password_mark(organizer):
+        return None
+    return organizer

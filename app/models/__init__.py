@@ -13,6 +13,7 @@ from app.models.access import FacilitatorAccess  # noqa: E402
 from app.models.board import Card, CardKind, CardStatus, Vote  # noqa: E402
 from app.models.event import Event, Phase, StakeholderGroup, Workshop  # noqa: E402
 from app.models.moderation import ModerationEntry  # noqa: E402
+from app.models.organizer import Organizer  # noqa: E402
 from app.models.participant import Membership, Participant  # noqa: E402
 from app.models.synthesis import (  # noqa: E402
     CardVector,
@@ -34,6 +35,7 @@ __all__ = [
     "ModerationEntry",
     "Need",
     "NeedCard",
+    "Organizer",
     "Participant",
     "Phase",
     "StakeholderGroup",

@@ -1,7 +1,7 @@
 """The event-wide socket area (namespace /event): every workshop of a week at once.
 
-Admitted for now are the browsers that facilitate any workshop of the event;
-organizer accounts will be admitted here too.
+Admitted are a logged-in organizer (to any event) and the browsers that
+facilitate any workshop of the event (to that event).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app import realtime
 from app.extensions import db
-from app.identity import facilitator_grants
-from app.models import Event, FacilitatorAccess, Workshop
+from app.identity import current_organizer, facilitator_grants, password_mark
+from app.models import Event, FacilitatorAccess, Organizer, Workshop
 from app.organize import actions
 from app.services.errors import ServiceError
 from app.sockets import Admission, Area, refuse_connection
@@ -30,21 +30,38 @@ def _valid_grants(event_id: int, grants: dict[int, int]) -> list[int]:
     return [workshop for access, workshop in accesses if grants.get(workshop) == access]
 
 
+def _organizer_still_valid(identity: dict) -> bool:
+    """Whether the organizer who opened the socket still has the account and the same password."""
+    organizer = db.session.get(Organizer, identity["organizer"])
+    return organizer is not None and password_mark(organizer) == identity["mark"]
+
+
 def admit(auth: dict) -> Admission:
-    """Admit a facilitator of any workshop of the event."""
+    """Admit a logged-in organizer to any event, a facilitator to an event of their workshop."""
     slug = auth.get("event")
     event = db.session.scalar(select(Event).filter_by(slug=slug)) if isinstance(slug, str) else None
+    if event is None:
+        refuse_connection("not allowed")
+    rooms = [realtime.event_room(event.id)]
+    organizer = current_organizer()
+    if organizer is not None:
+        identity = {"event": event.id, "organizer": organizer.id, "mark": password_mark(organizer)}
+        return Admission(identity=identity, rooms=rooms)
     grants = facilitator_grants()
-    if event is None or not _valid_grants(event.id, grants):
+    if not _valid_grants(event.id, grants):
         refuse_connection("not allowed")
     return Admission(
         identity={"event": event.id, "grants": {str(k): v for k, v in grants.items()}},
-        rooms=[realtime.event_room(event.id)],
+        rooms=rooms,
     )
 
 
 def context(identity: dict, sid: str) -> int:
-    """The event's id, as long as one of the facilitator's accesses is still active."""
+    """The event's id, as long as the organizer's login or a facilitator's access still holds."""
+    if "organizer" in identity:
+        if not _organizer_still_valid(identity):
+            raise ServiceError(_l("Das dürfen nur Organisierende."), "forbidden")
+        return identity["event"]
     grants = {int(k): v for k, v in identity["grants"].items()}
     if not _valid_grants(identity["event"], grants):
         raise ServiceError(_l("Das dürfen nur Moderierende."), "forbidden")

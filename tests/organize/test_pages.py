@@ -1,0 +1,184 @@
+"""The organizer's overview, posters, downloads and purge."""
+
+import csv
+import io
+import uuid
+import zipfile
+
+import openpyxl
+import pytest
+from docx import Document
+
+from app.extensions import db
+from app.models import Card, Event, Workshop
+from tests.conftest import csrf_token
+
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "json": "application/zip",
+}
+
+
+def test_the_overview_lists_every_workshop_with_its_links(office, actions):
+    page = office.get("/organisation/").get_data(as_text=True)
+    workshop = actions.workshop()
+    assert "Testwoche" in page and "Vielfalt" in page and "Antisemitismus" in page
+    assert f'data-code="{workshop.short_code}"' in page
+    assert f"/organisation/w/{workshop.short_code}/plakat" in page
+    assert "/organisation/e/testwoche/export" in page
+    assert "js/views/overview.js" in page and "<script>" not in page
+
+
+def test_the_overview_counts_phones_and_cards(office, actions):
+    phone = actions.phone()
+    actions.join(phone)
+    code = actions.workshop().short_code
+    card = {"id": str(uuid.uuid4()), "kind": "problem", "text": "Zu wenig Räume"}
+    assert phone.post(f"/w/{code}/cards", data=card).status_code == 302
+    page = office.get("/organisation/").get_data(as_text=True)
+    row = page[page.index(f'data-code="{code}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-field="members">1<' in row
+    assert 'data-field="cards">1<' in row
+
+
+def test_the_poster_shows_the_qr_code_the_short_code_and_the_address(office, actions):
+    workshop = actions.workshop()
+    response = office.get(f"/organisation/w/{workshop.short_code}/plakat")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<svg" in page and 'role="img"' in page and "<?xml" not in page
+    assert workshop.short_code in page
+    assert "http://testserver.local/join" in page
+    assert "css/print.css" in page and "Vielfalt" in page
+
+
+def test_an_unknown_workshop_has_no_poster(office):
+    assert office.get("/organisation/w/ZZZZZZ/plakat").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv", "json"])
+def test_each_download_has_its_mimetype_and_opens(office, fmt):
+    response = office.get(f"/organisation/e/testwoche/export?format={fmt}")
+    assert response.status_code == 200
+    assert response.mimetype == MIMETYPES[fmt]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "querschnitt-testwoche." in disposition
+    data = response.get_data()
+    if fmt == "docx":
+        document = Document(io.BytesIO(data))
+        assert any("Vielfalt" in p.text for p in document.paragraphs)
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert len(book.sheetnames) >= 2
+    elif fmt == "csv":
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert rows and len(rows[0]) > 1
+    else:
+        assert zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def test_one_workshops_download_in_english(office, actions):
+    workshop = actions.workshop()
+    response = office.get(
+        f"/organisation/e/testwoche/export?format=docx&locale=en&workshop={workshop.short_code}"
+    )
+    assert response.status_code == 200
+    assert "querschnitt-testwoche-vielfalt.docx" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.get_data()))
+    texts = " ".join(p.text for p in document.paragraphs)
+    assert "Vielfalt" in texts and "Antisemitismus" not in texts
+
+
+def test_a_download_with_a_wrong_format_or_event_is_refused(office):
+    assert office.get("/organisation/e/testwoche/export?format=pdf").status_code == 400
+    assert office.get("/organisation/e/gibtsnicht/export?format=csv").status_code == 404
+
+
+def _rows(app, slug):
+    with app.app_context():
+        event = db.session.scalar(db.select(Event).filter_by(slug=slug))
+        if event is None:
+            return None
+        workshops = db.session.scalar(
+            db.select(db.func.count(Workshop.id)).filter_by(event_id=event.id)
+        )
+        return workshops
+
+
+def test_the_purge_page_names_what_will_be_deleted(office):
+    page = office.get("/organisation/e/testwoche/loeschen").get_data(as_text=True)
+    assert "Workshops" in page and "Karten" in page and "testwoche" in page
+
+
+def test_a_purge_with_a_wrong_slug_changes_nothing(app, office):
+    before = _rows(app, "testwoche")
+    response = office.post("/organisation/e/testwoche/loeschen", data={"slug": "testwoch"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'role="alert"' in page and "nichts gelöscht" in page
+    assert _rows(app, "testwoche") == before
+
+
+def test_a_purge_with_the_right_slug_removes_the_event_and_keeps_another(
+    app, office, actions, make_event, make_workshop
+):
+    other = make_event(slug="andere-woche")
+    kept = make_workshop(event=other)
+    phone = actions.phone()
+    actions.join(phone)
+    response = office.post("/organisation/e/testwoche/loeschen", data={"slug": "testwoche"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/organisation/"
+    assert "endgültig gelöscht" in office.get("/organisation/").get_data(as_text=True)
+    assert _rows(app, "testwoche") is None
+    assert _rows(app, "andere-woche") == 1
+    with app.app_context():
+        assert db.session.get(Workshop, kept.id) is not None
+        assert db.session.scalar(db.select(db.func.count(Card.id))) == 0
+
+
+def test_the_purge_needs_the_csrf_token_when_csrf_is_on(app, office):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = office.post("/organisation/e/testwoche/loeschen", data={"slug": "testwoche"})
+        assert response.status_code == 400
+        assert _rows(app, "testwoche") is not None
+        page = office.get("/organisation/e/testwoche/loeschen").get_data(as_text=True)
+        response = office.post(
+            "/organisation/e/testwoche/loeschen",
+            data={"slug": "testwoche", "csrf_token": csrf_token(page)},
+        )
+        assert response.status_code == 302 and _rows(app, "testwoche") is None
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_organizers_socket_hears_the_overview_change_when_a_phone_posts(app, office, actions):
+    from app.extensions import socketio
+
+    watcher = socketio.test_client(
+        app, namespace="/event", flask_test_client=office, auth={"event": "testwoche"}
+    )
+    phone = actions.phone()
+    actions.join(phone)
+    code = actions.workshop().short_code
+    card = {"id": str(uuid.uuid4()), "kind": "problem", "text": "Kein Geld für Projekte"}
+    phone.post(f"/w/{code}/cards", data=card)
+    pushed = [e["args"][0] for e in watcher.get_received("/event") if e["name"] == "overview"]
+    row = next(w for w in pushed[-1]["workshops"] if w["code"] == code)
+    assert row["cards"] == 1 and row["members"] == 1
+    watcher.disconnect("/event")
+
+
+def test_the_organizer_pages_speak_english_when_chosen(office, actions):
+    code = actions.workshop().short_code
+    headers = {"Accept-Language": "en"}
+    assert "Overview of all workshops" in office.get("/organisation/", headers=headers).get_data(
+        as_text=True
+    )
+    poster = office.get(f"/organisation/w/{code}/plakat", headers=headers).get_data(as_text=True)
+    assert "Scan the QR code" in poster and "09:00–16:00" in poster and "Uhr" not in poster
