@@ -165,3 +165,32 @@ def test_cli_export_and_import(app, week, runner, tmp_path):
         )
         assert done.exit_code == 0, done.output
         assert target.stat().st_size > 0
+
+
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
+def test_the_cross_cutting_needs_go_out_and_come_back(app, week):
+    from app.models import Event
+    from app.services.needs import create_need, event_needs, update_need
+
+    with app.app_context():
+        event = db.session.get(Event, week.event_id)
+        need = create_need(event, "Vernetzung", [week.cards["umlauts"]]).needs[0]
+        update_need(
+            event,
+            need.id,
+            what="Ein Netzwerktreffen",
+            actors="Stadt",
+            first_steps="Einladen",
+            priority=2,
+            version=need.version,
+        )
+        first = build_json(week.event_id, pseudonymise=False)
+        db.drop_all()
+        db.create_all()
+        result = import_json(first)
+        [back] = event_needs(result.event_id)
+        assert back.title == "Vernetzung" and back.what == "Ein Netzwerktreffen"
+        assert [link.card_id for link in back.links] == [week.cards["umlauts"]]
+        second = build_json(result.event_id, pseudonymise=False)
+    assert _comparable(first) == _comparable(second)
+    assert _files(first)["db/need_card.json"]["count"] == 1

@@ -28,6 +28,17 @@ def _rows_of(event_id: int) -> dict[str, int]:
 
 def test_purge_leaves_no_row_of_the_event_and_the_others_intact(app, week):
     with app.app_context():
+        from app.models import Card, Workshop
+        from app.services.needs import create_need
+
+        event = db.session.get(Event, week.event_id)
+        on_board = db.session.scalars(
+            select(Card.id)
+            .join(Workshop, Workshop.id == Card.workshop_id)
+            .where(Workshop.event_id == event.id, Card.on_board)
+            .limit(2)
+        ).all()
+        create_need(event, "Vernetzung", on_board)
         others = {
             event_id: _rows_of(event_id)
             for event_id in db.session.scalars(select(Event.id).where(Event.id != week.event_id))
@@ -44,6 +55,10 @@ def test_purge_leaves_no_row_of_the_event_and_the_others_intact(app, week):
             "vote": 6,
             "moderation_entry": 1,
             "facilitator_access": 2,
+            "need": 1,
+            "need_card": 2,
+            "dismissed_suggestion": 0,
+            "card_vector": 0,
         }
         assert purge_event(week.event_id) == plan
         assert all(count == 0 for count in _rows_of(week.event_id).values())

@@ -131,3 +131,18 @@ def test_progress_is_reported(app, week):
     with app.app_context():
         build_docx(week.event_id, progress=lambda fraction, message: seen.append(fraction))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_a_recorded_need_shows_with_where_it_came_from(app, week):
+    from app.extensions import db
+    from app.models import Event
+    from app.services.needs import create_need
+
+    with app.app_context():
+        event = db.session.get(Event, week.event_id)
+        create_need(event, "Vernetzung der Akteur*innen", [week.cards["umlauts"]])
+        document = _open(build_docx(week.event_id))
+    text = _all_text(document)
+    assert "Vernetzung der Akteur*innen" in text
+    assert UMLAUTS in text
+    assert "Es wurden noch keine übergreifenden Bedarfe erfasst." not in text

@@ -15,6 +15,7 @@ from app.models import (
     Vote,
     Workshop,
 )
+from app.models.synthesis import CardVector, DismissedSuggestion, Need, NeedCard
 
 
 def _workshops(event_id: int):
@@ -43,10 +44,12 @@ class EventTable:
         model = self.model
         if model is Event:
             return Event.id == event_id
-        if model in (StakeholderGroup, Workshop, Participant):
+        if model in (StakeholderGroup, Workshop, Participant, Need, DismissedSuggestion):
             return model.event_id == event_id
-        if model is Vote:
-            return Vote.card_id.in_(_cards(event_id))
+        if model in (Vote, CardVector):
+            return model.card_id.in_(_cards(event_id))
+        if model is NeedCard:
+            return NeedCard.need_id.in_(select(Need.id).where(Need.event_id == event_id))
         return model.workshop_id.in_(_workshops(event_id))
 
 
@@ -63,6 +66,12 @@ EVENT_TABLES = [
         Vote,
         ModerationEntry,
         FacilitatorAccess,
+        # The cross-cutting needs; their undo log (SynthesisEntry) stays behind, since
+        # its steps name rows by the ids of this installation.
+        Need,
+        NeedCard,
+        DismissedSuggestion,
+        CardVector,
     )
 ]
 
