@@ -15,6 +15,7 @@ from app.extensions import babel, csrf, db, migrate, socketio
 from app.facilitate import bp as facilitate_bp
 from app.organize import bp as organize_bp
 from app.organize import sockets as _event_area  # noqa: F401  the event-wide socket area
+from app.organize.synthesis_routes import bp as synthesis_bp
 from app.participant import bp as participant_bp
 from app.projector import bp as projector_bp
 
@@ -96,6 +97,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(facilitate_bp)
     app.register_blueprint(projector_bp)
     app.register_blueprint(organize_bp)
+    app.register_blueprint(synthesis_bp)
     app.register_blueprint(pages.bp)
     pages.init_app(app)
     pages.init_error_pages(app)

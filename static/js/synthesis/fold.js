@@ -1,0 +1,38 @@
+// German-aware text matching for the synthesis board's filter: case-folded,
+// umlauts written out (ä → ae) and ß → ss, other accents dropped, so that
+// "Förderung", "FOERDERUNG" and "foerderung" all find each other.
+
+const UMLAUTS = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+
+/** Fold a text for comparing: lower case, umlauts and ß written out, accents dropped. */
+export function fold(text) {
+  return String(text)
+    .toLocaleLowerCase('de')
+    .replace(/[äöüß]/g, (c) => UMLAUTS[c])
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether every word of the query occurs in the text, both folded. */
+export function matches(text, query) {
+  const words = fold(query).split(' ').filter(Boolean);
+  if (!words.length) return true;
+  const folded = fold(text);
+  return words.every((word) => folded.includes(word));
+}
+
+/**
+ * The cards that pass the filters, in their order.
+ * @param {object[]} cards as synth_sync gives them
+ * @param {{theme: string, kind: string, dots: number, text: string}} filters
+ */
+export function filterCards(cards, { theme = '', kind = '', dots = 0, text = '' }) {
+  return cards.filter((card) => (
+    (!theme || String(card.workshop) === String(theme))
+    && (!kind || card.kind === kind)
+    && card.dots >= dots
+    && matches(`${card.text} ${card.theme}`, text)
+  ));
+}

@@ -1,0 +1,603 @@
+// The synthesis board: every card of the week on the left, the cross-cutting
+// needs on the right, suggestions computed on the server, and the matrix.
+// Everything goes over the event-wide namespace /event; the needs other
+// facilitators change arrive as need_changed / need_deleted facts.
+//
+// `io` is the vendored Socket.IO client, loaded before this module.
+import { config, t, tn } from '../config.js';
+import { announce, h, truncate } from '../dom.js';
+import { filterCards } from '../synthesis/fold.js';
+import { renderMatrix } from '../synthesis/matrix.js';
+
+const SEND_TIMEOUT_MS = 10000;
+const groups = config.groups || {};
+const priorities = config.priorities || [];
+
+const state = {
+  workshops: [],
+  cards: [],
+  cardsById: new Map(),
+  needs: new Map(),
+  /** Steps of the synthesis log seen since the page loaded: id -> entry. */
+  entries: new Map(),
+  selected: new Set(),
+  /** Suggested groups of cards from the last run. */
+  suggestions: [],
+  /** need id -> ranked card ids of its last "find cards". */
+  ranked: new Map(),
+  /** need id -> the message shown at it (a conflict, a refusal). */
+  needErrors: new Map(),
+};
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  connection: $('connection'),
+  error: $('synth-error'),
+  undo: $('undo'),
+  reload: $('reload'),
+  filters: $('filters'),
+  cardCount: $('card-count'),
+  selection: $('selection-count'),
+  cardList: $('card-list'),
+  newNeed: $('new-need'),
+  newNeedTitle: $('new-need-title'),
+  newNeedError: $('new-need-error'),
+  needsEmpty: $('needs-empty'),
+  needList: $('need-list'),
+  suggest: $('suggest'),
+  suggestStatus: $('suggest-status'),
+  suggestProgress: $('suggest-progress'),
+  suggestionList: $('suggestion-list'),
+  matrix: $('matrix'),
+};
+
+const socket = io(config.namespace, {
+  transports: ['websocket'],
+  auth: config.auth,
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 5000,
+  timeout: 5000,
+});
+
+/** Send a command; the reply, or a refusal of our own when none came in time. */
+async function send(event, payload) {
+  try {
+    return await socket.timeout(SEND_TIMEOUT_MS).emitWithAck(event, payload);
+  } catch {
+    return { ok: false, code: 'timeout', error: t('no_answer') };
+  }
+}
+
+function showError(message) {
+  els.error.textContent = message || '';
+  els.error.hidden = !message;
+}
+
+// ---- state ------------------------------------------------------------------
+
+function sortedNeeds() {
+  return [...state.needs.values()].sort((a, b) => (a.position - b.position) || (a.id - b.id));
+}
+
+function applyNeed(need) {
+  state.needs.set(need.id, need);
+}
+
+function removeNeed(id) {
+  state.needs.delete(id);
+  state.ranked.delete(id);
+  state.needErrors.delete(id);
+}
+
+function applyEntry(entry) {
+  if (entry) state.entries.set(entry.id, entry);
+}
+
+/** Take in what a step changed (the reply to one's own command). */
+function applyChanged(reply) {
+  for (const need of reply.needs || []) applyNeed(need);
+  for (const id of reply.gone || []) removeNeed(id);
+  applyEntry(reply.entry);
+  renderNeedsAndMatrix();
+}
+
+function lastUndoable() {
+  let last = null;
+  for (const entry of state.entries.values()) {
+    if (!entry.undone && (!last || entry.id > last.id)) last = entry;
+  }
+  return last;
+}
+
+// ---- rendering --------------------------------------------------------------
+
+/** Run a redraw and give the focus back to the control that had it (by data-focus). */
+function keepingFocus(redraw) {
+  const active = document.activeElement;
+  const key = active && active.dataset ? active.dataset.focus : null;
+  redraw();
+  if (key && !document.body.contains(active)) {
+    const again = document.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+    if (again) again.focus();
+  }
+}
+
+function kindLabel(kind) {
+  return t(`kind_${kind}`);
+}
+
+function needOptions(selectedValue = '') {
+  const needs = sortedNeeds();
+  if (!needs.length) return [h('option', { value: '' }, t('no_needs_yet'))];
+  return [
+    h('option', { value: '' }, t('choose_need')),
+    ...needs.map((need) => h('option', { value: need.id, selected: String(need.id) === selectedValue },
+      truncate(need.title, 60))),
+  ];
+}
+
+function currentFilters() {
+  const data = new FormData(els.filters);
+  return {
+    theme: data.get('theme') || '',
+    kind: data.get('kind') || '',
+    dots: Number(data.get('dots')) || 0,
+    text: data.get('text') || '',
+  };
+}
+
+function cardItem(card) {
+  const sel = `sel-${card.id}`;
+  const add = `add-${card.id}`;
+  const meta = [tn('dots_total', card.dots)];
+  if (card.group) meta.push(t('group', { group: groups[card.group] || card.group }));
+  return h('li', { class: `card card-${card.kind} synth-card`, dataset: { card: card.id } },
+    h('p', { class: 'card-kind' }, `${kindLabel(card.kind)} · ${card.theme}`),
+    h('p', { class: 'card-text' }, card.text),
+    h('p', { class: 'card-meta' }, meta.join(' · ')),
+    h('div', { class: 'synth-card-tools' },
+      h('span', { class: 'synth-select' },
+        h('input', {
+          type: 'checkbox', id: sel, checked: state.selected.has(card.id),
+          dataset: { focus: sel, select: card.id },
+        }),
+        h('label', { for: sel }, t('select_card'),
+          h('span', { class: 'visually-hidden' }, `: ${truncate(card.text, 80)}`))),
+      h('span', { class: 'synth-add' },
+        h('label', { for: add }, t('add_to_need'),
+          h('span', { class: 'visually-hidden' }, ` (${truncate(card.text, 80)})`)),
+        h('select', { id: add, dataset: { focus: add, needSelect: card.id } }, needOptions()),
+        h('button', { class: 'button', type: 'button', dataset: { focus: `addbtn-${card.id}`, addCard: card.id } },
+          t('add'))),
+    ),
+  );
+}
+
+function renderCards() {
+  const shown = filterCards(state.cards, currentFilters());
+  keepingFocus(() => {
+    els.cardList.replaceChildren(...shown.map(cardItem));
+    if (!shown.length) els.cardList.append(h('li', { class: 'empty' }, t('no_cards')));
+  });
+  els.cardCount.textContent = t('cards_shown', { n: shown.length, total: state.cards.length });
+  renderSelection();
+}
+
+function renderSelection() {
+  els.selection.textContent = tn('selected', state.selected.size);
+}
+
+/** Bring the need selects of the cards up to date, keeping what each has chosen. */
+function refreshNeedSelects() {
+  for (const select of els.cardList.querySelectorAll('select[data-need-select]')) {
+    const value = select.value;
+    select.replaceChildren(...needOptions(value));
+  }
+}
+
+function field(need, name, label, control) {
+  const id = `need-${need.id}-${name}`;
+  control.id = id;
+  control.dataset.field = name;
+  control.dataset.focus = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control);
+}
+
+function textArea(need, name) {
+  const value = need[name] || '';
+  const area = h('textarea', { rows: 2, dataset: { base: value } });
+  area.value = value;
+  return area;
+}
+
+function needItem(need) {
+  const titleId = `need-title-${need.id}`;
+  const base = { need: need.id };
+  const origin = [t('origin_counts', { cards: need.card_count, dots: need.dots })];
+  if (need.themes.length) origin.push(t('origin_themes', { themes: need.themes.map((w) => w.title).join(', ') }));
+  const groupText = Object.entries(need.groups || {})
+    .map(([key, n]) => `${groups[key] || key} (${n})`).join(', ');
+  if (groupText) origin.push(t('origin_groups', { groups: groupText }));
+
+  const titleInput = h('input', { type: 'text', maxlength: 200, required: true, dataset: { base: need.title } });
+  titleInput.value = need.title;
+  const priority = h('select', { dataset: { base: need.priority ?? '' } },
+    h('option', { value: '' }, t('no_priority')),
+    priorities.map((p) => h('option', { value: p, selected: need.priority === p }, String(p))));
+  const message = state.needErrors.get(need.id);
+  const ranked = state.ranked.get(need.id);
+
+  return h('li', { class: 'synth-need', dataset: { need: need.id } },
+    h('section', { 'aria-labelledby': titleId },
+      h('h3', { id: titleId, tabindex: '-1' }, need.title),
+      h('form', { class: 'synth-rename', dataset: { rename: need.id } },
+        field(need, 'title', t('need_title'), titleInput),
+        h('button', { class: 'button', type: 'submit', dataset: { focus: `rename-${need.id}` } }, t('rename'))),
+      message ? h('p', { class: 'error', role: 'alert' }, message) : null,
+      h('p', { class: 'need-origin' }, h('strong', {}, `${t('origin')}: `), origin.join(' · ')),
+      h('h4', {}, t('need_cards')),
+      need.cards.length
+        ? h('ul', { class: 'synth-need-cards' }, need.cards.map((id) => {
+          const card = state.cardsById.get(id);
+          if (!card) return null;
+          return h('li', {},
+            h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)),
+            h('button', {
+              class: 'button subtle', type: 'button',
+              dataset: { focus: `rm-${need.id}-${id}`, removeCard: id, need: need.id },
+            }, t('remove'), h('span', { class: 'visually-hidden' }, `: ${truncate(card.text, 80)}`)));
+        }))
+        : h('p', { class: 'empty' }, t('need_no_cards')),
+      h('h4', {}, t('concrete')),
+      h('form', { class: 'synth-concrete', dataset: { concrete: need.id } },
+        field(need, 'what', t('what'), textArea(need, 'what')),
+        field(need, 'actors', t('actors'), textArea(need, 'actors')),
+        field(need, 'first_steps', t('first_steps'), textArea(need, 'first_steps')),
+        field(need, 'priority', t('priority'), priority),
+        h('button', { class: 'button primary', type: 'submit', dataset: { focus: `save-${need.id}` } }, t('save'))),
+      h('p', { class: 'synth-need-actions' },
+        h('button', { class: 'button', type: 'button', dataset: { focus: `find-${need.id}`, findCards: need.id } },
+          t('find_cards')),
+        ' ',
+        h('button', { class: 'button subtle', type: 'button', dataset: { focus: `del-${need.id}`, deleteNeed: need.id } },
+          t('delete_need'))),
+      ranked ? rankedList(need, ranked) : null,
+    ),
+  );
+}
+
+function rankedList(need, ids) {
+  const cards = ids.map((id) => state.cardsById.get(id)).filter((c) => c && !need.cards.includes(c.id));
+  return h('div', { class: 'synth-ranked' },
+    h('h4', {}, t('ranked_heading')),
+    cards.length
+      ? h('ol', {}, cards.map((card) => h('li', {},
+        h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme}, ${tn('dots_total', card.dots)})`)),
+        h('button', {
+          class: 'button', type: 'button',
+          dataset: { focus: `rank-${need.id}-${card.id}`, rankedAdd: card.id, need: need.id },
+        }, t('add'), h('span', { class: 'visually-hidden' }, `: ${truncate(card.text, 80)}`)))))
+      : h('p', { class: 'empty' }, t('ranked_none')));
+}
+
+/** Replace a need's element, keeping what the person typed and has not saved yet. */
+function replaceKeepingEdits(old, fresh) {
+  for (const control of old.querySelectorAll('[data-field]')) {
+    if (control.value === control.dataset.base) continue;
+    const twin = fresh.querySelector(`[data-field="${control.dataset.field}"]`);
+    if (twin) twin.value = control.value;
+  }
+  old.replaceWith(fresh);
+}
+
+function renderNeeds() {
+  const needs = sortedNeeds();
+  keepingFocus(() => {
+    const existing = new Map([...els.needList.children].map((li) => [Number(li.dataset.need), li]));
+    const items = needs.map((need) => {
+      const fresh = needItem(need);
+      const old = existing.get(need.id);
+      if (old) {
+        replaceKeepingEdits(old, fresh);
+        existing.delete(need.id);
+      }
+      return fresh;
+    });
+    for (const gone of existing.values()) gone.remove();
+    els.needList.replaceChildren(...items);
+  });
+  els.needsEmpty.hidden = needs.length > 0;
+  els.undo.disabled = !lastUndoable();
+}
+
+function renderMatrixNow() {
+  renderMatrix(els.matrix, sortedNeeds(), state.workshops, state.cardsById);
+}
+
+function renderNeedsAndMatrix() {
+  renderNeeds();
+  refreshNeedSelects();
+  renderMatrixNow();
+}
+
+function renderSuggestions() {
+  keepingFocus(() => {
+    els.suggestionList.replaceChildren(...state.suggestions.map((group, index) => {
+      const headingId = `suggestion-${index}`;
+      const titleId = `suggestion-title-${index}`;
+      const key = group.cards.join(',');
+      return h('li', { class: 'synth-suggestion', dataset: { suggestion: key } },
+        h('section', { 'aria-labelledby': headingId },
+          h('h3', { id: headingId }, t('suggestion', { n: group.cards.length, themes: group.workshops })),
+          h('ul', {}, group.cards.map((id) => state.cardsById.get(id)).filter(Boolean)
+            .map((card) => h('li', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)))),
+          h('div', { class: 'field' },
+            h('label', { for: titleId }, t('need_title')),
+            h('input', { id: titleId, type: 'text', maxlength: 200, value: truncate(group.title, 200), dataset: { focus: titleId } })),
+          h('p', {},
+            h('button', { class: 'button primary', type: 'button', dataset: { focus: `accept-${index}`, accept: index } }, t('accept')),
+            ' ',
+            h('button', { class: 'button subtle', type: 'button', dataset: { focus: `dismiss-${index}`, dismiss: index } }, t('dismiss')))));
+    }));
+  });
+}
+
+function renderAll() {
+  renderCards();
+  renderNeedsAndMatrix();
+  renderSuggestions();
+}
+
+// ---- commands ---------------------------------------------------------------
+
+async function sync() {
+  const reply = await send('synth_sync', {});
+  if (!reply || !reply.ok) {
+    showError(t('error', { error: (reply && reply.error) || t('no_answer') }));
+    return;
+  }
+  showError('');
+  const board = reply.synthesis;
+  state.workshops = board.workshops;
+  state.cards = board.cards;
+  state.cardsById = new Map(board.cards.map((c) => [c.id, c]));
+  for (const id of [...state.selected]) if (!state.cardsById.has(id)) state.selected.delete(id);
+  state.needs = new Map(board.needs.map((n) => [n.id, n]));
+  renderAll();
+}
+
+/** Send a step that changes needs; show a refusal where it belongs. */
+async function step(event, payload, { needId = null, done = null } = {}) {
+  const reply = await send(event, payload);
+  if (reply && reply.ok) {
+    if (needId !== null) state.needErrors.delete(needId);
+    applyChanged(reply);
+    if (done) announce(done(reply));
+    return reply;
+  }
+  const message = t('error', { error: (reply && reply.error) || t('no_answer') });
+  if (needId !== null) {
+    if (reply && reply.code === 'conflict' && reply.need) {
+      applyNeed(reply.need);
+      const current = event === 'rename_need' ? reply.need.title : truncate(reply.need.what || '', 120);
+      state.needErrors.set(needId, t('conflict', { current }));
+    } else {
+      state.needErrors.set(needId, message);
+    }
+    renderNeedsAndMatrix();
+  } else {
+    showError(message);
+  }
+  announce(state.needErrors.get(needId) || message);
+  return reply;
+}
+
+function needTitle(id) {
+  const need = state.needs.get(Number(id));
+  return need ? need.title : '';
+}
+
+els.filters.addEventListener('input', () => renderCards());
+els.filters.addEventListener('submit', (event) => event.preventDefault());
+
+els.cardList.addEventListener('change', (event) => {
+  const box = event.target.closest('input[data-select]');
+  if (!box) return;
+  if (box.checked) state.selected.add(box.dataset.select);
+  else state.selected.delete(box.dataset.select);
+  renderSelection();
+});
+
+els.cardList.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-add-card]');
+  if (!button) return;
+  const cardId = button.dataset.addCard;
+  const select = els.cardList.querySelector(`select[data-need-select="${CSS.escape(cardId)}"]`);
+  const needId = select && select.value;
+  if (!needId) {
+    announce(t('choose_need'));
+    if (select) select.focus();
+    return;
+  }
+  await step('add_cards', { need: Number(needId), cards: cardId }, {
+    done: () => t('added', { need: needTitle(needId) }),
+  });
+});
+
+els.newNeed.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const title = els.newNeedTitle.value.trim();
+  if (!title) return;
+  const cards = [...state.selected].join(',');
+  const reply = await send('create_need', { title, cards });
+  if (!reply || !reply.ok) {
+    els.newNeedError.textContent = t('error', { error: (reply && reply.error) || t('no_answer') });
+    els.newNeedError.hidden = false;
+    return;
+  }
+  els.newNeedError.hidden = true;
+  els.newNeedTitle.value = '';
+  state.selected.clear();
+  for (const box of els.cardList.querySelectorAll('input[data-select]')) box.checked = false;
+  renderSelection();
+  applyChanged(reply);
+  announce(t('need_created', { title }));
+  const created = reply.needs && reply.needs[0];
+  if (created) {
+    const heading = document.getElementById(`need-title-${created.id}`);
+    if (heading) heading.focus();
+  }
+});
+
+els.needList.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  if (form.dataset.rename) {
+    const needId = Number(form.dataset.rename);
+    const need = state.needs.get(needId);
+    const title = form.querySelector('[data-field=title]').value.trim();
+    if (!need || !title) return;
+    await step('rename_need', { need: needId, title, version: need.version }, {
+      needId, done: () => t('renamed', { title }),
+    });
+  } else if (form.dataset.concrete) {
+    const needId = Number(form.dataset.concrete);
+    const need = state.needs.get(needId);
+    if (!need) return;
+    const value = (name) => form.querySelector(`[data-field="${name}"]`).value;
+    const payload = {
+      need: needId,
+      what: value('what'),
+      actors: value('actors'),
+      first_steps: value('first_steps'),
+      version: need.version,
+    };
+    if (value('priority')) payload.priority = Number(value('priority'));
+    await step('update_need', payload, { needId, done: () => t('saved') });
+  }
+});
+
+els.needList.addEventListener('click', async (event) => {
+  const button = event.target.closest('button');
+  if (!button) return;
+  const data = button.dataset;
+  if (data.removeCard) {
+    await step('remove_cards', { need: Number(data.need), cards: data.removeCard }, {
+      needId: Number(data.need), done: () => t('removed', { need: needTitle(data.need) }),
+    });
+  } else if (data.rankedAdd) {
+    await step('add_cards', { need: Number(data.need), cards: data.rankedAdd }, {
+      needId: Number(data.need), done: () => t('added', { need: needTitle(data.need) }),
+    });
+  } else if (data.deleteNeed) {
+    await step('delete_need', { need: Number(data.deleteNeed) }, { done: () => t('deleted') });
+  } else if (data.findCards) {
+    const reply = await send('request_suggestions', { need: Number(data.findCards) });
+    if (reply && reply.ok) showJob(reply.job);
+    else showError(t('error', { error: (reply && reply.error) || t('no_answer') }));
+  }
+});
+
+els.undo.addEventListener('click', async () => {
+  const entry = lastUndoable();
+  if (!entry) {
+    announce(t('nothing_to_undo'));
+    return;
+  }
+  await step('undo', { entry: entry.id }, { done: () => t('undone') });
+});
+
+els.reload.addEventListener('click', () => sync());
+
+els.suggest.addEventListener('click', async () => {
+  els.suggest.disabled = true;
+  const reply = await send('request_suggestions', {});
+  if (reply && reply.ok) showJob(reply.job);
+  else {
+    els.suggest.disabled = false;
+    showError(t('error', { error: (reply && reply.error) || t('no_answer') }));
+  }
+});
+
+els.suggestionList.addEventListener('click', async (event) => {
+  const button = event.target.closest('button');
+  if (!button) return;
+  const index = Number(button.dataset.accept ?? button.dataset.dismiss);
+  const group = state.suggestions[index];
+  if (!group) return;
+  const cards = group.cards.join(',');
+  if (button.dataset.accept !== undefined) {
+    const title = document.getElementById(`suggestion-title-${index}`).value.trim() || group.title;
+    const reply = await step('create_need', { title, cards }, { done: () => t('need_created', { title }) });
+    if (!reply || !reply.ok) return;
+  } else {
+    const reply = await send('dismiss_suggestion', { cards });
+    if (!reply || !reply.ok) {
+      showError(t('error', { error: (reply && reply.error) || t('no_answer') }));
+      return;
+    }
+    announce(t('dismissed'));
+  }
+  state.suggestions.splice(index, 1);
+  renderSuggestions();
+  els.suggest.focus();
+});
+
+// ---- facts ------------------------------------------------------------------
+
+/** Show how a suggestion job stands; when it is done, its result. */
+function showJob(job) {
+  if (!job || job.kind !== 'suggestions') return;
+  const running = job.state === 'queued' || job.state === 'running';
+  els.suggestProgress.hidden = !running;
+  els.suggestProgress.value = Math.round((job.progress || 0) * 100);
+  if (running) {
+    els.suggestStatus.textContent = t('suggesting', { percent: Math.round((job.progress || 0) * 100) });
+    return;
+  }
+  els.suggest.disabled = false;
+  if (job.state === 'failed') {
+    els.suggestStatus.textContent = t('suggest_failed');
+    announce(t('suggest_failed'));
+    return;
+  }
+  const result = job.result || {};
+  if (result.clusters) {
+    state.suggestions = result.clusters;
+    const text = result.clusters.length ? tn('suggestions_ready', result.clusters.length) : t('suggestions_none');
+    els.suggestStatus.textContent = text;
+    announce(text);
+    renderSuggestions();
+  } else if (result.need !== undefined && result.need !== null) {
+    state.ranked.set(result.need, result.cards || []);
+    els.suggestStatus.textContent = '';
+    renderNeeds();
+    announce(`${t('ranked_heading')}: ${needTitle(result.need)}`);
+  }
+}
+
+socket.on('job', showJob);
+socket.on('need_changed', ({ need }) => {
+  applyNeed(need);
+  renderNeedsAndMatrix();
+});
+socket.on('need_deleted', ({ id }) => {
+  removeNeed(id);
+  renderNeedsAndMatrix();
+});
+socket.on('synthesis_entry', ({ entry }) => {
+  applyEntry(entry);
+  els.undo.disabled = !lastUndoable();
+});
+
+function showStatus(online) {
+  els.connection.dataset.state = online ? 'online' : 'offline';
+  els.connection.textContent = t(online ? 'online' : 'offline');
+}
+
+socket.on('connect', async () => {
+  await sync();
+  showStatus(true);
+});
+socket.on('disconnect', () => showStatus(false));
+socket.on('connect_error', () => showStatus(false));
