@@ -260,7 +260,6 @@ def synthesis_texts() -> dict:
         "choose_need": _("– Bedarf wählen –"),
         "no_needs_yet": _("Noch kein Bedarf"),
         "added": _("Zu „{need}“ hinzugefügt."),
-        "in_needs": _("In: {needs}"),
         "no_needs": _("Noch keine Bedarfe. Wähle links Karten aus und lege einen neuen Bedarf an."),
         "need_created": _("Bedarf „{title}“ angelegt."),
         "need_title": _("Titel"),
@@ -307,5 +306,4 @@ def synthesis_texts() -> dict:
         "matrix_need": _("Bedarf"),
         "matrix_cell": _("{cards} ({dots})"),
         "matrix_total": _("Summe"),
-        "need_changed_by_other": _("„{title}“ wurde geändert."),
     }
