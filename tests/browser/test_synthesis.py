@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def paper_card(page, code: str, text: str, kind: str = "problem") -> None:
-    """Type a card from paper into a workshop through the console's form, as posted without script."""
+    """Type a paper card into a workshop through the console's form, as it posts without script."""
     token = page.locator("input[name=csrf_token]").first.input_value()
     response = page.request.post(
         f"/w/{code}/facilitate/paper_card",
