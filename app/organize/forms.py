@@ -4,8 +4,10 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -13,6 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -26,10 +29,21 @@ from wtforms.validators import (
 )
 
 from app.fields import PlainText, clean_text
+from app.services.access import NAME_MAX as ACCESS_NAME_MAX
 from app.services.needs import PRIORITY_RANGE
 from app.services.organizers import PASSWORD_MIN
+from app.services.setup import (
+    DESCRIPTION_MAX,
+    DOTS_RANGE,
+    GROUP_KEY_MAX,
+    GROUP_LABEL_MAX,
+    SLUG_MAX,
+    TITLE_MAX,
+    slug_ok,
+)
 
 # ---- the organizer's pages ----
+
 
 class LoginForm(FlaskForm):
     """An organizer logs in."""
@@ -260,3 +274,203 @@ class SuggestionsForm(FlaskForm):
     """Suggestions for the whole board, or for one need."""
 
     need = IntegerField(_l("Bedarf"), validators=[Optional(), NumberRange(1)])
+
+
+# ---- setting up a week ----
+
+
+def _slug_check(form, field):
+    if not slug_ok(field.data or ""):
+        raise ValidationError(_l("Nur Kleinbuchstaben a-z, Ziffern, - und _ sind erlaubt."))
+
+
+def _slug_field(label):
+    return StringField(
+        label,
+        validators=[
+            DataRequired(_l("Bitte gib einen Kurznamen ein.")),
+            Length(max=SLUG_MAX, message=_l("Höchstens %(n)s Zeichen.", n=SLUG_MAX)),
+            _slug_check,
+        ],
+        filters=[clean_text],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def _required_text(label, max_len, message):
+    return StringField(
+        label,
+        validators=[DataRequired(message), PlainText(1, max_len)],
+        filters=[clean_text],
+    )
+
+
+def _description_field():
+    return TextAreaField(
+        _l("Beschreibung"), validators=[PlainText(0, DESCRIPTION_MAX)], filters=[clean_text]
+    )
+
+
+class EventForm(FlaskForm):
+    """A week: short name, title, description and the stakeholder groups."""
+
+    slug = _slug_field(_l("Kurzname (für Adressen und die Wochendatei)"))
+    title = _required_text(_l("Titel"), TITLE_MAX, _l("Bitte gib einen Titel ein."))
+    description = _description_field()
+    groups = TextAreaField(
+        _l("Gruppen (Akteur*innen)"), filters=[clean_text], render_kw={"rows": 5}
+    )
+    submit = SubmitField(_l("Speichern"))
+
+    def validate_groups(self, field):
+        """One group a line, ``key = Label``; keys as in the week file, each once."""
+        groups = []
+        for number, line in enumerate((field.data or "").split("\n"), start=1):
+            if not line.strip():
+                continue
+            key, sep, label = line.partition("=")
+            key, label = key.strip(), " ".join(label.split())
+            if not sep or not key or not label:
+                raise ValidationError(
+                    _l("Zeile %(n)s: Schreibe „schluessel = Bezeichnung“.", n=number)
+                )
+            if not slug_ok(key) or len(key) > GROUP_KEY_MAX:
+                raise ValidationError(
+                    _l("Zeile %(n)s: Der Schlüssel darf nur a-z, 0-9, - und _ enthalten.", n=number)
+                )
+            if len(label) > GROUP_LABEL_MAX:
+                raise ValidationError(
+                    _l("Zeile %(n)s: Die Bezeichnung ist länger als 100 Zeichen.", n=number)
+                )
+            if key in {k for k, _label in groups}:
+                raise ValidationError(_l("Zeile %(n)s: Der Schlüssel kommt doppelt vor.", n=number))
+            groups.append((key, label))
+        self.group_list = groups
+
+
+class _GermanMessage:
+    """A field whose unreadable input is refused with the form's own German message."""
+
+    invalid_message = None
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+class DayField(_GermanMessage, DateField):
+    invalid_message = _l("Bitte gib ein Datum wie 04.10.2021 ein.")
+
+
+class ClockField(_GermanMessage, TimeField):
+    invalid_message = _l("Bitte gib eine Uhrzeit wie 09:00 ein.")
+
+
+class WholeNumberField(_GermanMessage, IntegerField):
+    invalid_message = _l("Bitte gib eine Zahl von 1 bis 50 ein.")
+
+
+def _optional_time(label):
+    return ClockField(
+        label,
+        validators=[Optional()],
+        format="%H:%M",
+    )
+
+
+class WorkshopForm(FlaskForm):
+    """A workshop of the week: when, where, who facilitates, how many dots."""
+
+    title = _required_text(_l("Titel (Thema)"), TITLE_MAX, _l("Bitte gib einen Titel ein."))
+    slug = _slug_field(_l("Kurzname"))
+    description = _description_field()
+    day = DayField(_l("Datum"), validators=[Optional()])
+    starts_at = _optional_time(_l("Beginn"))
+    ends_at = _optional_time(_l("Ende"))
+    room = StringField(_l("Raum"), validators=[PlainText(0, TITLE_MAX)], filters=[clean_text])
+    facilitators = StringField(
+        _l("Moderation (Namen, durch Komma getrennt)"),
+        validators=[PlainText(0, 500)],
+        filters=[clean_text],
+    )
+    dot_budget = WholeNumberField(
+        _l("Punkte pro Person"),
+        default=5,
+        validators=[
+            InputRequired(_l("Bitte gib eine Zahl von 1 bis 50 ein.")),
+            NumberRange(*DOTS_RANGE, message=_l("Bitte gib eine Zahl von 1 bis 50 ein.")),
+        ],
+    )
+    max_dots_per_card = WholeNumberField(
+        _l("Höchstens Punkte pro Karte"),
+        default=3,
+        validators=[
+            InputRequired(_l("Bitte gib eine Zahl von 1 bis 50 ein.")),
+            NumberRange(*DOTS_RANGE, message=_l("Bitte gib eine Zahl von 1 bis 50 ein.")),
+        ],
+    )
+    submit = SubmitField(_l("Speichern"))
+
+    def validate_ends_at(self, field):
+        """The end after the start, when both are given."""
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("Das Ende muss nach dem Beginn liegen."))
+
+    def validate_max_dots_per_card(self, field):
+        """Not more on one card than a person has in all."""
+        budget = self.dot_budget.data
+        if field.data is not None and isinstance(budget, int) and field.data > budget:
+            raise ValidationError(_l("Nicht mehr Punkte pro Karte, als jede Person hat."))
+
+    def values(self) -> dict:
+        """The workshop's fields as the setup service takes them."""
+        return {
+            "title": self.title.data,
+            "slug": self.slug.data,
+            "description": self.description.data or "",
+            "day": self.day.data,
+            "starts_at": self.starts_at.data,
+            "ends_at": self.ends_at.data,
+            "room": self.room.data or "",
+            "facilitators": [
+                n.strip() for n in (self.facilitators.data or "").split(",") if n.strip()
+            ],
+            "dot_budget": self.dot_budget.data,
+            "max_dots_per_card": self.max_dots_per_card.data,
+        }
+
+
+class WeekFileForm(FlaskForm):
+    """A week file to load (TOML, as in ``sessions/``)."""
+
+    file = FileField(
+        _l("Wochendatei (.toml)"),
+        validators=[
+            FileRequired(_l("Bitte wähle eine Wochendatei aus.")),
+            FileAllowed(["toml"], _l("Bitte wähle eine Datei mit der Endung .toml.")),
+        ],
+    )
+    submit = SubmitField(_l("Woche laden"))
+
+
+class IssueAccessForm(FlaskForm):
+    """A named facilitator's own access, with or without a PIN."""
+
+    name = StringField(
+        _l("Name der moderierenden Person"),
+        validators=[
+            DataRequired(_l("Bitte gib einen Namen ein.")),
+            PlainText(1, ACCESS_NAME_MAX),
+        ],
+        filters=[clean_text],
+    )
+    pin = BooleanField(_l("Auch eine PIN ausgeben (zum Eintippen auf /moderation)"))
+    submit = SubmitField(_l("Zugang ausgeben"))
+
+
+class RevokeAccessForm(FlaskForm):
+    """The button that takes an access away."""
+
+    submit = SubmitField(_l("Entziehen"))

@@ -24,19 +24,36 @@ from app import coordination, realtime
 from app.extensions import db
 from app.facilitate.forms import PHASE_LABELS
 from app.facilitate.routes import join_link, public_url
+from app.facilitate.sockets import close_console_sockets
 from app.identity import current_organizer, log_in_organizer, log_out_organizer
-from app.models import Event, Workshop
+from app.models import Event, FacilitatorAccess, Workshop
 from app.organize import bp
-from app.organize.forms import ExportForm, LoginForm, LogoutForm, PasswordForm, PurgeForm
+from app.organize.forms import (
+    EventForm,
+    ExportForm,
+    IssueAccessForm,
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    PurgeForm,
+    RevokeAccessForm,
+    WeekFileForm,
+    WorkshopForm,
+)
 from app.qr import qr_svg
 from app.services import exports
+from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import event_overview
 from app.services.retention import purge_event, purge_plan
+from app.services.setup import save_event, save_workshop, week_file
+from app.services.weeks import WeekFileError, apply_week, parse_week_text
 
 LOGIN_BUCKET = "organizer_login"
+#: The largest week file an upload may be (the Herne week is a few kilobytes).
+WEEK_FILE_MAX = 256 * 1024
 
 #: What each table of an event holds, as the confirmation before a purge names it.
 KIND_LABELS = {
@@ -269,3 +286,198 @@ def purge(slug):
         plan=purge_plan(event.id),
         kind_labels=KIND_LABELS,
     ), status
+
+
+# ---- setting up a week ----
+
+
+def _event_page(event: Event | None):
+    form = EventForm(obj=None)
+    if event is not None and not form.is_submitted():
+        form.slug.data, form.title.data = event.slug, event.title
+        form.description.data = event.description
+        form.groups.data = "\n".join(
+            f"{group.key} = {group.label('de')}" for group in event.stakeholder_groups
+        )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            event = save_event(
+                event,
+                form.slug.data,
+                form.title.data,
+                form.description.data or "",
+                form.group_list,
+            )
+        except ServiceError as exc:
+            form[exc.field or "slug"].errors.append(str(exc.message))
+            status = 400
+        else:
+            flash(_("„%(title)s“ ist gespeichert.", title=event.title), "success")
+            return redirect(url_for("organize.setup", slug=event.slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template("organize/event_form.html", form=form, event=event), status
+
+
+@bp.route("/woche/neu", methods=["GET", "POST"])
+def new_event():
+    """Create a week in the browser: its short name, title, description and groups."""
+    return _event_page(None)
+
+
+@bp.route("/e/<slug>/bearbeiten", methods=["GET", "POST"])
+def edit_event(slug):
+    """Change a week's title, description and groups."""
+    return _event_page(_event(slug))
+
+
+@bp.route("/e/<slug>/einrichten")
+def setup(slug):
+    """A week's workshops, with the links to edit each, its poster and its accesses."""
+    event = _event(slug)
+    return render_template("organize/setup.html", event=event)
+
+
+def _workshop_page(event: Event, workshop: Workshop | None):
+    form = WorkshopForm()
+    if workshop is not None and not form.is_submitted():
+        form.process(obj=workshop)
+        form.facilitators.data = ", ".join(workshop.facilitators or [])
+    status = 200
+    if form.validate_on_submit():
+        try:
+            workshop = save_workshop(event, workshop, form.values())
+        except ServiceError as exc:
+            db.session.rollback()
+            form[exc.field or "title"].errors.append(str(exc.message))
+            status = 400
+        else:
+            flash(_("„%(title)s“ ist gespeichert.", title=workshop.title), "success")
+            return redirect(url_for("organize.setup", slug=event.slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "organize/workshop_form.html", form=form, event=event, workshop=workshop
+    ), status
+
+
+@bp.route("/e/<slug>/workshop/neu", methods=["GET", "POST"])
+def new_workshop(slug):
+    """Add a workshop to the week."""
+    return _workshop_page(_event(slug), None)
+
+
+@bp.route("/w/<code>/bearbeiten", methods=["GET", "POST"])
+def edit_workshop(code):
+    """Change a workshop's title, time, room, facilitators and dots."""
+    workshop = _workshop(code)
+    return _workshop_page(workshop.event, workshop)
+
+
+@bp.route("/woche/import", methods=["GET", "POST"])
+def import_week():
+    """Load a week file from the organizer's computer; a malformed one is refused whole."""
+    form = WeekFileForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        name = upload.filename or "woche.toml"
+        try:
+            text = upload.read(WEEK_FILE_MAX + 1)
+            if len(text) > WEEK_FILE_MAX:
+                raise WeekFileError(f"{name}: " + _("Die Datei ist zu groß."))
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError:
+                raise WeekFileError(f"{name}: " + _("Die Datei ist kein UTF-8-Text.")) from None
+            result = apply_week(parse_week_text(text, name))
+        except WeekFileError as exc:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(exc)]
+            status = 400
+        else:
+            flash(
+                _(
+                    "„%(title)s“ ist geladen: %(created)s Workshops neu, %(updated)s geändert.",
+                    title=result.event.title,
+                    created=result.created,
+                    updated=result.updated,
+                ),
+                "success",
+            )
+            return redirect(url_for("organize.setup", slug=result.event.slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template("organize/import.html", form=form), status
+
+
+@bp.route("/e/<slug>/wochendatei")
+def week_file_download(slug):
+    """The week's set-up as a week file, to keep, edit or load elsewhere."""
+    event = _event(slug)
+    return Response(
+        week_file(event),
+        mimetype="application/toml",
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}.toml"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# ---- facilitator accesses ----
+
+
+def _accesses_page(workshop: Workshop, form: IssueAccessForm, status: int = 200):
+    accesses = db.session.scalars(
+        select(FacilitatorAccess).filter_by(workshop_id=workshop.id).order_by(FacilitatorAccess.id)
+    ).all()
+    return render_template(
+        "organize/accesses.html",
+        workshop=workshop,
+        accesses=accesses,
+        form=form,
+        revoke_form=RevokeAccessForm(),
+    ), status
+
+
+@bp.route("/w/<code>/zugaenge", methods=["GET", "POST"])
+def accesses(code):
+    """A workshop's facilitator accesses; a new link and PIN are shown on the next page once."""
+    workshop = _workshop(code)
+    form = IssueAccessForm()
+    if form.validate_on_submit():
+        try:
+            access, token, pin = issue_access(workshop, form.name.data, pin=form.pin.data)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc.message))
+            return _accesses_page(workshop, form, 400)
+        link = public_url() + url_for("facilitate.facilitator_link", token=token)
+        page = render_template(
+            "organize/access_issued.html",
+            workshop=workshop,
+            access=access,
+            link=link,
+            pin=pin,
+            pin_address=public_url() + url_for("facilitate.pin_entry"),
+            qr=_inline_qr(link, _("QR-Code des Moderationslinks")),
+        )
+        # The secrets are in this page only: no cache may keep it.
+        return Response(page, headers={"Cache-Control": "no-store"})
+    return _accesses_page(workshop, form, 400 if form.is_submitted() else 200)
+
+
+@bp.post("/w/<code>/zugaenge/<int:access_id>/entziehen")
+def revoke(code, access_id):
+    """Take a facilitator's access away; their next step is refused."""
+    workshop = _workshop(code)
+    if not RevokeAccessForm().validate_on_submit():
+        abort(400)
+    access = db.session.get(FacilitatorAccess, access_id)
+    if access is None or access.workshop_id != workshop.id:
+        abort(404)
+    revoke_access(access.id)
+    close_console_sockets(access.id)
+    flash(_("Der Zugang von %(name)s ist entzogen.", name=access.name), "success")
+    return redirect(url_for("organize.accesses", code=workshop.short_code))

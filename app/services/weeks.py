@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Event, StakeholderGroup, Workshop
-from app.services.tokens import new_short_code, new_token
+from app.models import Event, StakeholderGroup
+from app.services.setup import new_workshop
 
 
 class WeekFileError(Exception):
@@ -98,10 +98,19 @@ def _table_list(path, data, field) -> list[dict]:
 def parse_week(path: Path) -> dict:
     """Read and check a week file completely, before anything is written."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise WeekFileError(f"{path}: Datei nicht gefunden") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise WeekFileError(f"{path}: kein gültiges TOML: {exc}") from None
+    return parse_week_text(text, path)
+
+
+def parse_week_text(text: str, path) -> dict:
+    """Check a week file's text completely; ``path`` names it in the messages (an upload's name)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise WeekFileError(f"{path}: kein gültiges TOML: {exc}") from None
     event = raw.get("event")
     if not isinstance(event, dict):
@@ -164,13 +173,6 @@ def parse_week(path: Path) -> dict:
     return week
 
 
-def _unique_short_code() -> str:
-    while True:
-        code = new_short_code()
-        if db.session.scalar(select(Workshop.id).filter_by(short_code=code)) is None:
-            return code
-
-
 def _assign(model, values: dict) -> bool:
     changed = False
     for field, value in values.items():
@@ -186,7 +188,11 @@ def load_week(path: Path) -> LoadResult:
     Workshops are found again by their slug, so their join links, codes,
     boards and phases survive an edited file.
     """
-    week = parse_week(path)
+    return apply_week(parse_week(path))
+
+
+def apply_week(week: dict) -> LoadResult:
+    """Create or update the event of a checked week (from :func:`parse_week`)."""
     event = db.session.scalar(select(Event).filter_by(slug=week["slug"]))
     if event is None:
         event = Event(slug=week["slug"], title=week["title"])
@@ -205,14 +211,7 @@ def load_week(path: Path) -> LoadResult:
     for item in week["workshops"]:
         workshop = existing.get(item["slug"])
         if workshop is None:
-            workshop = Workshop(
-                slug=item["slug"],
-                title=item["title"],
-                join_token=new_token(),
-                facilitator_token=new_token(),
-                projector_token=new_token(),
-                short_code=_unique_short_code(),
-            )
+            workshop = new_workshop(item["slug"], item["title"])
             event.workshops.append(workshop)
             created += 1
             _assign(workshop, item)

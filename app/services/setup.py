@@ -1,0 +1,206 @@
+"""Setting up a week in the browser: events, workshops, and the week file written back out.
+
+The rules are the week file loader's (``app/services/weeks.py``): the same
+lengths, slugs, budgets and uniqueness within an event; the loader makes its
+workshops with :func:`new_workshop` too.
+"""
+
+import json
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Event, Participant, StakeholderGroup, Workshop
+from app.services.errors import ServiceError
+from app.services.tokens import new_short_code, new_token
+
+#: Limits of the week file, shared by the forms.
+SLUG_MAX = 80
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+GROUP_KEY_MAX = 40
+GROUP_LABEL_MAX = 100
+DOTS_RANGE = (1, 50)
+
+
+def slug_ok(value: str) -> bool:
+    """Whether a short name has only the characters a week file allows (a-z, 0-9, - and _)."""
+    return bool(value) and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value)
+
+
+def unique_short_code() -> str:
+    """Return a six-character code no workshop has yet."""
+    while True:
+        code = new_short_code()
+        if db.session.scalar(select(Workshop.id).filter_by(short_code=code)) is None:
+            return code
+
+
+def new_workshop(slug: str, title: str) -> Workshop:
+    """A workshop with its own secret links and short code, not yet added to an event."""
+    return Workshop(
+        slug=slug,
+        title=title,
+        join_token=new_token(),
+        facilitator_token=new_token(),
+        projector_token=new_token(),
+        short_code=unique_short_code(),
+    )
+
+
+def _set_groups(event: Event, groups: list[tuple[str, str]]) -> None:
+    """Give the event these groups in this order; a group someone speaks for cannot go."""
+    existing = {group.key: group for group in event.stakeholder_groups}
+    keys = [key for key, _label in groups]
+    for key, group in existing.items():
+        if key in keys:
+            continue
+        in_use = event.id is not None and db.session.scalar(
+            select(func.count(Participant.id)).filter_by(event_id=event.id, group_key=key)
+        )
+        if in_use:
+            raise ServiceError(
+                _l("Die Gruppe „%(key)s“ haben Teilnehmende gewählt; sie bleibt.", key=key),
+                field="groups",
+            )
+        event.stakeholder_groups.remove(group)
+    for position, (key, label) in enumerate(groups):
+        group = existing.get(key)
+        if group is None:
+            group = StakeholderGroup(key=key, labels={})
+            event.stakeholder_groups.append(group)
+        # The English label comes from a week file; the form edits the German one.
+        group.labels = {**(group.labels or {}), "de": label}
+        group.position = position
+
+
+def save_event(
+    event: Event | None, slug: str, title: str, description: str, groups: list[tuple[str, str]]
+) -> Event:
+    """Create a week or change one.
+
+    :param event: the week to change, or None for a new one.
+    :param slug: its short name, unique among all weeks.
+    :param groups: ``(key, label)`` of each stakeholder group, in order; keys unique.
+    """
+    if not slug_ok(slug) or len(slug) > SLUG_MAX:
+        raise ServiceError(_l("Nur a-z, 0-9, - und _ sind erlaubt."), field="slug")
+    other = db.session.scalar(select(Event).filter_by(slug=slug))
+    if other is not None and other is not event:
+        raise ServiceError(_l("Diesen Kurznamen hat schon eine andere Woche."), field="slug")
+    keys = [key for key, _label in groups]
+    if len(set(keys)) != len(keys):
+        raise ServiceError(_l("Jeder Schlüssel darf nur einmal vorkommen."), field="groups")
+    if event is None:
+        event = Event(slug=slug, title=title)
+        db.session.add(event)
+    try:
+        event.slug, event.title, event.description = slug, title, description
+        _set_groups(event, groups)
+        db.session.commit()
+    except ServiceError:
+        db.session.rollback()
+        raise
+    return event
+
+
+def save_workshop(event: Event, workshop: Workshop | None, values: dict) -> Workshop:
+    """Add a workshop to a week or change one.
+
+    :param workshop: the workshop to change, or None for a new one at the end of the week.
+    :param values: slug, title, description, day, starts_at, ends_at, room, facilitators,
+        dot_budget, max_dots_per_card.
+    """
+    for other in event.workshops:
+        if other is workshop:
+            continue
+        if other.slug == values["slug"]:
+            raise ServiceError(
+                _l("Diesen Kurznamen hat schon ein Workshop der Woche."), field="slug"
+            )
+        if other.title.casefold() == values["title"].casefold():
+            raise ServiceError(_l("Diesen Titel hat schon ein Workshop der Woche."), field="title")
+    if not slug_ok(values["slug"]):
+        raise ServiceError(_l("Nur a-z, 0-9, - und _ sind erlaubt."), field="slug")
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if starts and ends and ends <= starts:
+        raise ServiceError(_l("Das Ende muss nach dem Beginn liegen."), field="ends_at")
+    if values["max_dots_per_card"] > values["dot_budget"]:
+        raise ServiceError(
+            _l("Nicht mehr Punkte pro Karte, als jede Person hat."), field="max_dots_per_card"
+        )
+    if workshop is None:
+        workshop = new_workshop(values["slug"], values["title"])
+        workshop.position = len(event.workshops)
+        event.workshops.append(workshop)
+    for field, value in values.items():
+        setattr(workshop, field, value)
+    db.session.commit()
+    return workshop
+
+
+# ---- the week file, written back out ----
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return json.dumps(value.strftime("%H:%M") if not value.second else value.isoformat())
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    # A JSON string is a TOML basic string: the same quotes and escapes.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _table(lines: list[str], header: str, values: dict) -> None:
+    lines.append(header)
+    for key, value in values.items():
+        if value is None or value == "" or value == []:
+            continue
+        lines.append(f"{key} = {_toml_value(value)}")
+    lines.append("")
+
+
+def week_file(event: Event) -> str:
+    """The week as a week file (TOML) that ``load-week`` reads back to the same set-up."""
+    lines = [f"# {event.title}: Wochendatei aus Querschnitt", ""]
+    _table(
+        lines,
+        "[event]",
+        {"slug": event.slug, "title": event.title, "description": event.description},
+    )
+    for group in event.stakeholder_groups:
+        _table(
+            lines,
+            "[[stakeholder_groups]]",
+            {
+                "key": group.key,
+                "label": group.label("de"),
+                "label_en": (group.labels or {}).get("en"),
+            },
+        )
+    for workshop in event.workshops:
+        _table(
+            lines,
+            "[[workshops]]",
+            {
+                "slug": workshop.slug,
+                "title": workshop.title,
+                "description": workshop.description,
+                "date": workshop.day,
+                "start": workshop.starts_at,
+                "end": workshop.ends_at,
+                "room": workshop.room,
+                "facilitators": list(workshop.facilitators or []),
+                "dot_budget": workshop.dot_budget,
+                "max_dots_per_card": workshop.max_dots_per_card,
+            },
+        )
+    return "\n".join(lines)

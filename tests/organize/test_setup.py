@@ -1,0 +1,288 @@
+"""Setting up a week in the browser: forms, the week file both ways, facilitator accesses."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Event, FacilitatorAccess, Workshop
+from app.services.setup import week_file
+from app.services.weeks import parse_week
+
+WORKSHOP = {
+    "title": "Rechte Strömungen",
+    "slug": "rechts",
+    "description": "",
+    "day": "2021-10-05",
+    "starts_at": "09:00",
+    "ends_at": "16:00",
+    "room": "Ratssaal",
+    "facilitators": "Aylin, Jonas",
+    "dot_budget": "5",
+    "max_dots_per_card": "3",
+}
+
+
+def _week(app, slug):
+    with app.app_context():
+        event = db.session.scalar(select(Event).filter_by(slug=slug))
+        if event is None:
+            return None
+        return {
+            "title": event.title,
+            "groups": [(g.key, g.labels) for g in event.stakeholder_groups],
+            "workshops": [
+                {
+                    "slug": w.slug,
+                    "title": w.title,
+                    "day": w.day,
+                    "starts_at": w.starts_at,
+                    "ends_at": w.ends_at,
+                    "room": w.room,
+                    "facilitators": w.facilitators,
+                    "dot_budget": w.dot_budget,
+                    "max_dots_per_card": w.max_dots_per_card,
+                }
+                for w in event.workshops
+            ],
+        }
+
+
+@pytest.fixture
+def week(office):
+    response = office.post(
+        "/organisation/woche/neu",
+        data={
+            "slug": "herne-2021",
+            "title": "Werkstattwoche Herne",
+            "description": "Eine Woche, ein Thema am Tag.",
+            "groups": "verwaltung = Verwaltung\nzivil = Zivilgesellschaft",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/organisation/e/herne-2021/einrichten"
+    response = office.post("/organisation/e/herne-2021/workshop/neu", data=WORKSHOP)
+    assert response.status_code == 302
+    return "herne-2021"
+
+
+def test_a_week_and_a_workshop_are_made_through_the_forms(app, office, week):
+    made = _week(app, week)
+    assert made["title"] == "Werkstattwoche Herne"
+    assert made["groups"] == [
+        ("verwaltung", {"de": "Verwaltung"}),
+        ("zivil", {"de": "Zivilgesellschaft"}),
+    ]
+    (workshop,) = made["workshops"]
+    assert workshop["title"] == "Rechte Strömungen" and workshop["room"] == "Ratssaal"
+    assert workshop["facilitators"] == ["Aylin", "Jonas"]
+    assert str(workshop["starts_at"]) == "09:00:00" and str(workshop["day"]) == "2021-10-05"
+    page = office.get(f"/organisation/e/{week}/einrichten").get_data(as_text=True)
+    assert "Rechte Strömungen" in page and "Ratssaal" in page
+
+
+def test_a_workshop_is_edited(app, office, week):
+    with app.app_context():
+        code = db.session.scalar(select(Workshop.short_code).filter_by(slug="rechts"))
+    form = office.get(f"/organisation/w/{code}/bearbeiten").get_data(as_text=True)
+    assert 'value="Ratssaal"' in form and 'value="Aylin, Jonas"' in form
+    changed = {**WORKSHOP, "room": "Raum 2", "dot_budget": "8"}
+    assert office.post(f"/organisation/w/{code}/bearbeiten", data=changed).status_code == 302
+    workshop = _week(app, week)["workshops"][0]
+    assert workshop["room"] == "Raum 2" and workshop["dot_budget"] == 8
+
+
+def test_a_week_is_edited(app, office, week):
+    response = office.post(
+        f"/organisation/e/{week}/bearbeiten",
+        data={"slug": week, "title": "Neuer Titel", "groups": "verwaltung = Stadtverwaltung"},
+    )
+    assert response.status_code == 302
+    made = _week(app, week)
+    assert made["title"] == "Neuer Titel"
+    assert made["groups"] == [("verwaltung", {"de": "Stadtverwaltung"})]
+
+
+BAD_WORKSHOPS = [
+    ({"ends_at": "08:00"}, "ends_at", "Das Ende muss nach dem Beginn liegen."),
+    ({"ends_at": "09:00"}, "ends_at", "Das Ende muss nach dem Beginn liegen."),
+    ({"starts_at": "9 Uhr"}, "starts_at", "Bitte gib eine Uhrzeit wie 09:00 ein."),
+    ({"day": "5.10."}, "day", "Bitte gib ein Datum wie 04.10.2021 ein."),
+    ({"dot_budget": "0"}, "dot_budget", "Bitte gib eine Zahl von 1 bis 50 ein."),
+    ({"dot_budget": "51"}, "dot_budget", "Bitte gib eine Zahl von 1 bis 50 ein."),
+    ({"dot_budget": "viele"}, "dot_budget", "Bitte gib eine Zahl von 1 bis 50 ein."),
+    ({"max_dots_per_card": "0"}, "max_dots_per_card", "Bitte gib eine Zahl von 1 bis 50 ein."),
+    (
+        {"dot_budget": "2", "max_dots_per_card": "3"},
+        "max_dots_per_card",
+        "Nicht mehr Punkte pro Karte, als jede Person hat.",
+    ),
+    ({"title": ""}, "title", "Bitte gib einen Titel ein."),
+    (
+        {"title": "rechte strömungen", "slug": "anders"},
+        "title",
+        "Diesen Titel hat schon ein Workshop",
+    ),
+    ({"title": "Anders", "slug": "rechts"}, "slug", "Diesen Kurznamen hat schon ein Workshop"),
+    ({"slug": "Rechte Strömungen"}, "slug", "Nur Kleinbuchstaben a-z, Ziffern, - und _"),
+    ({"slug": ""}, "slug", "Bitte gib einen Kurznamen ein."),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), BAD_WORKSHOPS)
+def test_bad_workshop_input_gets_its_message_at_the_field_and_changes_nothing(
+    app, office, week, change, field, message
+):
+    before = _week(app, week)
+    response = office.post(f"/organisation/e/{week}/workshop/neu", data={**WORKSHOP, **change})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'role="alert"' in page
+    assert f'id="{field}-error">{message}' in page
+    assert f'id="{field}" ' in page and 'aria-invalid="true"' in page
+    assert _week(app, week) == before
+
+
+BAD_WEEKS = [
+    ({"slug": "Herne 2021"}, "slug", "Nur Kleinbuchstaben a-z"),
+    ({"slug": "testwoche"}, "slug", "Diesen Kurznamen hat schon eine andere Woche."),
+    ({"title": ""}, "title", "Bitte gib einen Titel ein."),
+    ({"groups": "verwaltung"}, "groups", "Zeile 1: Schreibe"),
+    ({"groups": "a = A\na = B"}, "groups", "Zeile 2: Der Schlüssel kommt doppelt vor."),
+    ({"groups": "Öffentlich = X"}, "groups", "Zeile 1: Der Schlüssel darf nur"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), BAD_WEEKS)
+def test_bad_week_input_gets_its_message_and_makes_no_week(app, office, change, field, message):
+    data = {"slug": "neu", "title": "Neue Woche", "groups": "", **change}
+    response = office.post("/organisation/woche/neu", data=data)
+    assert response.status_code == 400
+    assert f'id="{field}-error">{message}' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Event.id))) == 1
+
+
+def test_the_week_file_round_trip_gives_the_same_set_up(app, office, week, tmp_path):
+    response = office.get(f"/organisation/e/{week}/wochendatei")
+    assert response.status_code == 200
+    assert 'filename="herne-2021.toml"' in response.headers["Content-Disposition"]
+    path = tmp_path / "export.toml"
+    path.write_bytes(response.get_data())
+    parsed = parse_week(path)
+    made = _week(app, week)
+    assert parsed["title"] == made["title"]
+    assert [(g["key"], g["labels"]) for g in parsed["groups"]] == made["groups"]
+    fields = list(made["workshops"][0])
+    assert [{f: w[f] for f in fields} for w in parsed["workshops"]] == made["workshops"]
+
+
+def test_the_test_week_round_trips_with_english_labels_and_defaults(app, tmp_path):
+    with app.app_context():
+        event = db.session.scalar(select(Event).filter_by(slug="testwoche"))
+        path = tmp_path / "w.toml"
+        path.write_text(week_file(event), encoding="utf-8")
+    original = parse_week(__import__("tests.conftest", fromlist=["WEEK"]).WEEK)
+    again = parse_week(path)
+    assert again == original
+
+
+def test_a_week_file_is_loaded_from_the_browser(app, office):
+    text = (
+        '[event]\nslug = "hochgeladen"\ntitle = "Hochgeladen"\n\n'
+        '[[workshops]]\nslug = "eins"\ntitle = "Eins"\ndot_budget = 4\nmax_dots_per_card = 2\n'
+    )
+    response = office.post(
+        "/organisation/woche/import",
+        data={"file": (io.BytesIO(text.encode()), "woche.toml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert _week(app, "hochgeladen")["workshops"][0]["dot_budget"] == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "message"),
+    [
+        ('[event]\nslug = "x"\n', "w.toml", "woche.toml: event.title: fehlt"),
+        ("[event", "w.toml", "kein gültiges TOML"),
+        ("[event]", "w.txt", "Bitte wähle eine Datei mit der Endung .toml."),
+    ],
+)
+def test_a_malformed_week_file_is_refused_with_the_loaders_message(
+    app, office, text, name, message
+):
+    response = office.post(
+        "/organisation/woche/import",
+        data={"file": (io.BytesIO(text.encode()), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message.replace("woche.toml", "w.toml") in page
+    assert 'role="alert"' in page
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Event.id))) == 1
+
+
+def test_an_access_is_issued_shown_once_and_revoked(app, office, actions):
+    code = actions.workshop().short_code
+    response = office.post(f"/organisation/w/{code}/zugaenge", data={"name": "Aylin", "pin": "y"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    link = page[page.index('id="access-link">') + len('id="access-link">') :].split("<")[0]
+    pin = page[page.index('id="access-pin">') + len('id="access-pin">') :].split("<")[0]
+    assert "/f/" in link and len(pin) == 6 and pin.isdigit()
+    listing = office.get(f"/organisation/w/{code}/zugaenge").get_data(as_text=True)
+    assert "Aylin" in listing and link not in listing and pin not in listing
+    with app.app_context():
+        access_id = db.session.scalar(select(FacilitatorAccess.id).filter_by(name="Aylin"))
+    laptop = app.test_client()
+    path = link[link.index("/f/") :]
+    assert laptop.get(path).status_code == 302
+    response = office.post(f"/organisation/w/{code}/zugaenge/{access_id}/entziehen")
+    assert response.status_code == 302
+    assert "entzogen" in office.get(f"/organisation/w/{code}/zugaenge").get_data(as_text=True)
+    assert app.test_client().get(path).status_code in (403, 404, 410)
+
+
+def test_an_access_needs_a_name(office, actions):
+    code = actions.workshop().short_code
+    response = office.post(f"/organisation/w/{code}/zugaenge", data={"name": "  "})
+    assert response.status_code == 400
+    assert 'id="name-error">Bitte gib einen Namen ein.' in response.get_data(as_text=True)
+
+
+SETUP_PAGES = [
+    "/organisation/woche/neu",
+    "/organisation/woche/import",
+    "/organisation/e/testwoche/bearbeiten",
+    "/organisation/e/testwoche/einrichten",
+    "/organisation/e/testwoche/workshop/neu",
+    "/organisation/e/testwoche/wochendatei",
+    "/organisation/w/{code}/bearbeiten",
+    "/organisation/w/{code}/zugaenge",
+]
+
+
+@pytest.mark.parametrize("who", ["phone", "laptop", "anonymous"])
+def test_only_organizers_reach_the_set_up(app, actions, who):
+    phone = actions.phone()
+    actions.join(phone)
+    browser = {"phone": phone, "laptop": actions.facilitator(), "anonymous": actions.phone()}[who]
+    code = actions.workshop().short_code
+    with app.app_context():
+        accesses = db.session.scalar(select(db.func.count(FacilitatorAccess.id)))
+    for page in SETUP_PAGES:
+        response = browser.get(page.format(code=code))
+        assert response.status_code == 302 and "/organisation/login" in response.headers["Location"]
+        if page.endswith(("einrichten", "wochendatei")):
+            continue
+        response = browser.post(page.format(code=code), data={**WORKSHOP, "name": "X"})
+        assert response.status_code == 403, page
+    assert browser.post(f"/organisation/w/{code}/zugaenge/1/entziehen").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Workshop.id))) == 8
+        assert db.session.scalar(select(db.func.count(FacilitatorAccess.id))) == accesses
