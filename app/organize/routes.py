@@ -47,6 +47,7 @@ from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import event_overview
+from app.services.poster_pdf import PosterText, build_poster_pdf
 from app.services.retention import purge_event, purge_plan
 from app.services.setup import save_event, save_workshop, week_file
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
@@ -228,6 +229,47 @@ def poster(code):
         day=day,
         qr=_inline_qr(link, _("QR-Code zum Mitmachen: %(link)s", link=link)),
         join_address=public_url() + url_for("participant.join_by_code"),
+    )
+
+
+def _poster_when(workshop: Workshop) -> str:
+    """The day and hours as the poster prints them: "Montag, 4. Oktober 2021, 09:00–16:00 Uhr"."""
+    parts = [format_date(workshop.day, format="full")] if workshop.day else []
+    if workshop.starts_at and workshop.ends_at:
+        parts.append(
+            _(
+                "%(start)s–%(end)s Uhr",
+                start=workshop.starts_at.strftime("%H:%M"),
+                end=workshop.ends_at.strftime("%H:%M"),
+            )
+        )
+    elif workshop.starts_at:
+        parts.append(_("ab %(start)s Uhr", start=workshop.starts_at.strftime("%H:%M")))
+    return ", ".join(parts)
+
+
+@bp.route("/w/<code>/plakat.pdf")
+def poster_pdf(code):
+    """The poster as a one-page A4 PDF made on the server, for printers that mangle web pages."""
+    workshop = _workshop(code)
+    text = PosterText(
+        kicker=workshop.event.title,
+        title=workshop.title,
+        when=_poster_when(workshop),
+        room=_("Raum: %(room)s", room=workshop.room) if workshop.room else "",
+        call=_("Mach mit – mit deinem Handy:"),
+        link=join_link(workshop),
+        step_address=_("QR-Code scannen oder die Adresse eintippen:"),
+        address=public_url() + url_for("participant.join_by_code"),
+        step_code=_("und diesen Code eingeben:"),
+        code=workshop.short_code,
+        note=_("Keine App, kein Konto. Dein Name ist freiwillig."),
+    )
+    filename = f"plakat-{workshop.event.slug}-{workshop.slug}.pdf"
+    return Response(
+        build_poster_pdf(text),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
