@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -27,6 +27,7 @@ from app.facilitate.routes import join_link, public_url
 from app.facilitate.sockets import close_console_sockets
 from app.identity import current_organizer, log_in_organizer, log_out_organizer
 from app.models import Event, FacilitatorAccess, Workshop
+from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
     EventForm,
@@ -44,6 +45,9 @@ from app.qr import qr_svg
 from app.services import exports
 from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
+from app.services.exports.data import consistent_read, read_event
+from app.services.exports.needs import needs_of
+from app.services.exports.word import date_range
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import event_overview
@@ -303,6 +307,31 @@ def export(slug):
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.route("/e/<slug>/bericht")
+def report(slug):
+    """The documentation of the week (or one workshop) as a print-ready page, like the Word file."""
+    event = _event(slug)
+    workshop = None
+    if request.args.get("workshop"):
+        workshop = _workshop(request.args["workshop"])
+        if workshop.event_id != event.id:
+            abort(400)
+    locale = str(get_locale() or "de")
+    with consistent_read():
+        data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
+        needs = needs_of(event.id) if workshop is None else None
+    page = render_template(
+        "organize/report.html",
+        data=data,
+        needs=needs,
+        when=date_range(data.days, locale),
+        locale=locale,
+        made=format_date(utcnow().date(), format="long"),
+        full_date=lambda day: format_date(day, format="full"),
+    )
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/e/<slug>/loeschen", methods=["GET", "POST"])
