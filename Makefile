@@ -38,6 +38,12 @@ chromium:
 	  else \
 	    echo "chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; \
 	  fi; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "fonts-dejavu-core is not installed: the PDF poster needs it (apt-get install fonts-dejavu-core)"; \
+	  fi; }
 
 # After changing texts: extract, merge into the catalogs, translate, compile.
 translations: install-test

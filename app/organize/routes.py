@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -27,6 +27,7 @@ from app.facilitate.routes import join_link, public_url
 from app.facilitate.sockets import close_console_sockets
 from app.identity import current_organizer, log_in_organizer, log_out_organizer
 from app.models import Event, FacilitatorAccess, Workshop
+from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
     EventForm,
@@ -44,9 +45,13 @@ from app.qr import qr_svg
 from app.services import exports
 from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
+from app.services.exports.data import consistent_read, read_event
+from app.services.exports.needs import needs_of
+from app.services.exports.word import date_range
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import event_overview
+from app.services.poster_pdf import PosterText, build_poster_pdf
 from app.services.retention import purge_event, purge_plan
 from app.services.setup import save_event, save_workshop, week_file
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
@@ -231,6 +236,47 @@ def poster(code):
     )
 
 
+def _poster_when(workshop: Workshop) -> str:
+    """The day and hours as the poster prints them: "Montag, 4. Oktober 2021, 09:00–16:00 Uhr"."""
+    parts = [format_date(workshop.day, format="full")] if workshop.day else []
+    if workshop.starts_at and workshop.ends_at:
+        parts.append(
+            _(
+                "%(start)s–%(end)s Uhr",
+                start=workshop.starts_at.strftime("%H:%M"),
+                end=workshop.ends_at.strftime("%H:%M"),
+            )
+        )
+    elif workshop.starts_at:
+        parts.append(_("ab %(start)s Uhr", start=workshop.starts_at.strftime("%H:%M")))
+    return ", ".join(parts)
+
+
+@bp.route("/w/<code>/plakat.pdf")
+def poster_pdf(code):
+    """The poster as a one-page A4 PDF made on the server, for printers that mangle web pages."""
+    workshop = _workshop(code)
+    text = PosterText(
+        kicker=workshop.event.title,
+        title=workshop.title,
+        when=_poster_when(workshop),
+        room=_("Raum: %(room)s", room=workshop.room) if workshop.room else "",
+        call=_("Mach mit – mit deinem Handy:"),
+        link=join_link(workshop),
+        step_address=_("QR-Code scannen oder die Adresse eintippen:"),
+        address=public_url() + url_for("participant.join_by_code"),
+        step_code=_("und diesen Code eingeben:"),
+        code=workshop.short_code,
+        note=_("Keine App, kein Konto. Dein Name ist freiwillig."),
+    )
+    filename = f"plakat-{workshop.event.slug}-{workshop.slug}.pdf"
+    return Response(
+        build_poster_pdf(text),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def _filename(event: Event, workshop: Workshop | None, extension: str) -> str:
     stem = event.slug if workshop is None else f"{event.slug}-{workshop.slug}"
     return f"querschnitt-{stem}.{extension}"
@@ -261,6 +307,31 @@ def export(slug):
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.route("/e/<slug>/bericht")
+def report(slug):
+    """The documentation of the week (or one workshop) as a print-ready page, like the Word file."""
+    event = _event(slug)
+    workshop = None
+    if request.args.get("workshop"):
+        workshop = _workshop(request.args["workshop"])
+        if workshop.event_id != event.id:
+            abort(400)
+    locale = str(get_locale() or "de")
+    with consistent_read():
+        data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
+        needs = needs_of(event.id) if workshop is None else None
+    page = render_template(
+        "organize/report.html",
+        data=data,
+        needs=needs,
+        when=date_range(data.days, locale),
+        locale=locale,
+        made=format_date(utcnow().date(), format="long"),
+        full_date=lambda day: format_date(day, format="full"),
+    )
+    return Response(page, headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/e/<slug>/loeschen", methods=["GET", "POST"])

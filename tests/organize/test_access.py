@@ -11,6 +11,8 @@ PAGES = [
     "/organisation/",
     "/organisation/passwort",
     "/organisation/w/{code}/plakat",
+    "/organisation/w/{code}/plakat.pdf",
+    "/organisation/e/testwoche/bericht",
     "/organisation/e/testwoche/export?format=docx",
     "/organisation/e/testwoche/export?format=json",
     "/organisation/e/testwoche/loeschen",

@@ -136,7 +136,7 @@ def _footer_page_numbers(section) -> None:
     _field(paragraph, "PAGE", "1")
 
 
-def _date_range(days, locale: str) -> str:
+def date_range(days, locale: str) -> str:
     if not days:
         return ""
     first, last = days[0], days[-1]
@@ -154,7 +154,7 @@ def _title_page(document, data: EventData, locale: str) -> None:
         document.add_paragraph()
     document.add_paragraph(plain(data.title), style="Title")
     document.add_paragraph(_("Dokumentation der Werkstattwoche"), style="Subtitle")
-    when = _date_range(data.days, locale)
+    when = date_range(data.days, locale)
     if when:
         document.add_paragraph(when)
     if len(data.workshops) == 1:
