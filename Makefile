@@ -44,6 +44,12 @@ chromium:
 	  else \
 	    echo "fonts-dejavu-core is not installed: the PDF poster needs it (apt-get install fonts-dejavu-core)"; \
 	  fi; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else \
+	    echo "poppler-utils is not installed: the PDF poster's text is not checked (apt-get install poppler-utils)"; \
+	  fi; }
 
 # After changing texts: extract, merge into the catalogs, translate, compile.
 translations: install-test
