@@ -9,7 +9,9 @@ other tabs of one participant), and, coalesced a few times a second,
 ``tally`` (dot counts), ``presence`` (phones connected, to consoles) and
 ``overview`` (to the event-wide screens). The synthesis board's facts go to
 the event-wide screens unnumbered, each carrying the whole need:
-``need_changed``, ``need_deleted``, ``synthesis_entry``.
+``need_changed``, ``need_deleted``, ``synthesis_entry``; and, coalesced,
+``synth_cards_changed {}`` when a card of any workshop of the event was
+posted, edited or withdrawn (the board then fetches its cards again).
 """
 
 import threading
@@ -68,6 +70,11 @@ def publish(workshop: Workshop, fact_for: Callable[[Screen], tuple[str, dict]]) 
     changes.mark("overview", workshop.event_id)
 
 
+def _cards_touched(workshop: Workshop) -> None:
+    """Nudge an open synthesis board: a card of one of the event's workshops changed."""
+    changes.mark("synth_cards", workshop.event_id)
+
+
 def _card_fact(card: Card, workshop: Workshop, *, new: bool):
     """The fact about one card, per screen: posted, edited, or gone from that screen."""
     secret = _secret()
@@ -84,6 +91,7 @@ def _card_fact(card: Card, workshop: Workshop, *, new: bool):
 def card_posted(card: Card, workshop: Workshop) -> None:
     """Tell every screen about a new card; one that waits for approval shows on consoles only."""
     publish(workshop, _card_fact(card, workshop, new=True))
+    _cards_touched(workshop)
     if card.status == CardStatus.PENDING:
         changes.mark("presence", workshop.id)
 
@@ -91,12 +99,14 @@ def card_posted(card: Card, workshop: Workshop) -> None:
 def card_edited(card: Card, workshop: Workshop) -> None:
     """Tell every screen that a card changed; a screen that may no longer see it loses it."""
     publish(workshop, _card_fact(card, workshop, new=False))
+    _cards_touched(workshop)
     changes.mark("tally", workshop.id)
 
 
 def card_withdrawn(card: Card, workshop: Workshop) -> None:
     """Tell every screen of the workshop that a card left the board."""
     publish(workshop, lambda screen: ("card_withdrawn", {"id": card.id}))
+    _cards_touched(workshop)
     changes.mark("tally", workshop.id)
 
 
@@ -115,6 +125,7 @@ def cards_changed(workshop: Workshop, cards: list[Card], gone: list[str]) -> Non
         return "cards_changed", {"cards": shown, "gone": hidden}
 
     publish(workshop, fact_for)
+    _cards_touched(workshop)
     changes.mark("tally", workshop.id)
 
 
@@ -137,6 +148,7 @@ def _workshop_fact(workshop: Workshop, event: str) -> None:
 def cards_reset(workshop: Workshop) -> None:
     """Tell every screen to fetch the board again: what each may see changed wholesale."""
     publish(workshop, lambda screen: ("cards_reset", {}))
+    _cards_touched(workshop)
 
 
 def log_entry(workshop: Workshop, entry) -> None:
@@ -238,9 +250,19 @@ def send_overview(event_id: int) -> None:
     )
 
 
+def send_synth_cards(event_id: int) -> None:
+    """Tell the event-wide screens that cards changed; a synthesis board fetches them again."""
+    socketio.emit(
+        "synth_cards_changed", {}, to=event_room(event_id), namespace=EVENT_NAMESPACE
+    )
+
+
 def _send(kind: str, key) -> None:
     if kind == "overview":
         send_overview(int(key))
+        return
+    if kind == "synth_cards":
+        send_synth_cards(int(key))
         return
     workshop = db.session.get(Workshop, int(key))
     if workshop is None:
@@ -260,7 +282,7 @@ class Coalescer:
     server processes each is sent by one of them.
     """
 
-    KINDS = ("tally", "presence", "overview")
+    KINDS = ("tally", "presence", "overview", "synth_cards")
 
     def __init__(self):
         self._lock = threading.Lock()

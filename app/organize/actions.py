@@ -89,6 +89,24 @@ def synth_sync(event_id: int, form) -> dict:
     }
 
 
+@action()
+def synth_cards(event_id: int, form) -> dict:
+    """Return the cards of the week and the needs as they now stand, after cards changed.
+
+    The board asks for it when ``synth_cards_changed`` arrives, which can be a few
+    times a second while a room posts: unlike ``synth_sync`` it leaves out the
+    matrix (the board draws its own) and queues no embedding job.
+    """
+    view = needs.SynthesisView(event_id)
+    return {
+        "synthesis": {
+            "workshops": [{"id": w, "title": t} for w, t in view.workshops.items()],
+            "cards": [card.payload(view.workshops) for card in view.cards.values()],
+            "needs": [view.need_payload(need) for need in needs.event_needs(event_id)],
+        }
+    }
+
+
 @action(CreateNeedForm)
 def create_need(event_id: int, form) -> dict:
     """Make a new need, with the cards it starts with."""
@@ -180,6 +198,7 @@ def request_suggestions(event_id: int, form) -> dict:
 ALL = (
     sync,
     synth_sync,
+    synth_cards,
     create_need,
     rename_need,
     update_need,

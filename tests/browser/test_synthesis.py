@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.people import Facilitator
+from tests.browser.people import Facilitator, join_by_code, post_card
 from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -73,8 +73,8 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
     second = console.context.new_page()
     second.goto(board.url)
     expect(second.locator("#need-list h3")).to_have_text("Förderung")
-    need.get_by_label("Titel").fill("Verlässliche Förderung")
-    need.get_by_label("Titel").press("Enter")
+    need.get_by_label("Titel", exact=True).fill("Verlässliche Förderung")
+    need.get_by_label("Titel", exact=True).press("Enter")
     expect(need.locator("h3")).to_have_text("Verlässliche Förderung")
     expect(second.locator("#need-list h3")).to_have_text("Verlässliche Förderung")
 
@@ -89,6 +89,45 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
     # Undo takes the rename back.
     board.locator("#undo").click()
     expect(need.locator("h3")).to_have_text("Förderung")
+
+    # A phone posts a card: the open board shows it without "Neu laden", and what
+    # the facilitator ticked and typed stays.
+    board_card(board, "Mehr Förderung").get_by_role("checkbox").press(" ")
+    board.locator("#new-need-title").fill("Halb getippt")
+    phone = join_by_code(screens.phone(), workshop.code)
+    post_card(phone, "Räume für Treffen im Stadtteil")
+    expect(board_card(board, "Räume für Treffen im Stadtteil")).to_have_count(1)
+    expect(second.locator("#card-list li.card")).to_have_count(5)
+    expect(board.locator("#card-list li.card")).to_have_count(5)
+    expect(board.locator("#new-need-title")).to_have_value("Halb getippt")
+    expect(board_card(board, "Mehr Förderung").get_by_role("checkbox")).to_be_checked()
+    expect(board.locator("#selection-count")).to_have_text("1 Karte ausgewählt")
+    board_card(board, "Mehr Förderung").get_by_role("checkbox").press(" ")
+    board.locator("#new-need-title").fill("")
+
+    # Split by keyboard: open the form, tick a card, name the new need, Enter.
+    need = need.filter(has=board.locator("h3", has_text=re.compile("^Förderung$")))
+    need.locator("summary").focus()
+    need.locator("summary").press("Enter")
+    split = need.locator("form[data-split]")
+    expect(split).to_be_visible()
+    assert_accessible(board, axe_source, "synthesis-split")
+    split.get_by_role("checkbox", name="Netzwerk der Träger").press(" ")
+    split.get_by_label("Titel des neuen Bedarfs").press_sequentially("Netzwerke")
+    split.get_by_label("Titel des neuen Bedarfs").press("Enter")
+    needs = board.locator("#need-list li.synth-need")
+    expect(needs).to_have_count(2)
+    networks = needs.filter(has=board.locator("h3", has_text=re.compile("^Netzwerke$")))
+    expect(networks.locator(".need-origin")).to_contain_text("1 Karten")
+    expect(need.locator(".need-origin")).to_contain_text("2 Karten")
+    expect(second.locator("#need-list li.synth-need")).to_have_count(2)
+
+    # Merge it back by keyboard: choose the other need, press the button.
+    need.get_by_label("Zusammenführen mit …").select_option(label="Netzwerke")
+    need.get_by_role("button", name="Bedarfe zusammenführen").press("Enter")
+    expect(needs).to_have_count(1)
+    expect(need.locator(".need-origin")).to_contain_text("3 Karten")
+    expect(second.locator("#need-list li.synth-need")).to_have_count(1)
 
     screens.screenshot(board, "board")
     assert_accessible(board, axe_source, "synthesis")

@@ -1,6 +1,7 @@
 """The synthesis board over the real socket path: several facilitators at once, nobody else."""
 
 import time
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -149,7 +150,9 @@ def post_in(workshop_id: int) -> str:
     return card.id
 
 
-@pytest.mark.parametrize("command", ["create_need", "synth_sync", "request_suggestions"])
+@pytest.mark.parametrize(
+    "command", ["create_need", "synth_sync", "synth_cards", "request_suggestions"]
+)
 def test_phones_and_projectors_cannot_reach_the_synthesis(actions, app, command):
     phone = actions.phone()
     actions.join(phone)
@@ -183,3 +186,22 @@ def test_suggestions_run_as_a_job_and_reach_the_event_room(board, app, cards):
         assert sorted(result["cards"]) == sorted(cards[1:])
     finally:
         app.extensions["jobs"].close()
+
+
+def test_a_card_posted_on_a_phone_nudges_the_open_synthesis_board(board, actions):
+    aylin, jonas = board
+    _drain(aylin)
+    phone = actions.phone()
+    actions.join(phone, "antisemitismus")
+    sio = actions.socket(phone, "antisemitismus")
+    card = {"id": str(uuid.uuid4()), "kind": "problem", "text": "Mehr Räume für Treffen"}
+    assert sio.emit("post_card", card, callback=True)["ok"]
+    assert _drain(aylin)["synth_cards_changed"] == [{}]
+    assert _received(jonas, "synth_cards_changed")
+    # The nudge says only "fetch again": the card comes with the board's own command.
+    shown = {c["id"] for c in _ok(_ack(aylin, "synth_sync"))["synthesis"]["cards"]}
+    assert card["id"] in shown
+    assert sio.emit("withdraw_card", {"id": card["id"]}, callback=True)["ok"]
+    assert _drain(aylin)["synth_cards_changed"] == [{}]
+    shown = {c["id"] for c in _ok(_ack(aylin, "synth_cards"))["synthesis"]["cards"]}
+    assert card["id"] not in shown

@@ -27,6 +27,9 @@ const state = {
   ranked: new Map(),
   /** need id -> the message shown at it (a conflict, a refusal). */
   needErrors: new Map(),
+  /** Needs whose "split" form is open, and need id -> the cards ticked in it. */
+  splitOpen: new Set(),
+  splitChecked: new Map(),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -85,6 +88,8 @@ function applyNeed(need) {
 
 function removeNeed(id) {
   state.needs.delete(id);
+  state.splitOpen.delete(id);
+  state.splitChecked.delete(id);
   state.ranked.delete(id);
   state.needErrors.delete(id);
 }
@@ -175,8 +180,15 @@ function cardItem(card) {
 
 function renderCards() {
   const shown = filterCards(state.cards, currentFilters());
+  // What each card's need select had chosen survives the redraw.
+  const chosen = new Map([...els.cardList.querySelectorAll('select[data-need-select]')]
+    .filter((select) => select.value).map((select) => [select.dataset.needSelect, select.value]));
   keepingFocus(() => {
     els.cardList.replaceChildren(...shown.map(cardItem));
+    for (const [cardId, value] of chosen) {
+      const select = els.cardList.querySelector(`select[data-need-select="${CSS.escape(cardId)}"]`);
+      if (select) select.value = value;
+    }
     if (!shown.length) els.cardList.append(h('li', { class: 'empty' }, t('no_cards')));
   });
   els.cardCount.textContent = t('cards_shown', { n: shown.length, total: state.cards.length });
@@ -261,9 +273,55 @@ function needItem(need) {
         ' ',
         h('button', { class: 'button subtle', type: 'button', dataset: { focus: `del-${need.id}`, deleteNeed: need.id } },
           t('delete_need'))),
+      mergeForm(need),
+      splitForm(need),
       ranked ? rankedList(need, ranked) : null,
     ),
   );
+}
+
+/** "Merge with …": the other needs to choose from; this need keeps its title. */
+function mergeForm(need) {
+  const id = `need-${need.id}-merge`;
+  const others = sortedNeeds().filter((other) => other.id !== need.id);
+  return h('form', { class: 'synth-merge', dataset: { merge: need.id } },
+    h('div', { class: 'field' },
+      h('label', { for: id }, t('merge_with')),
+      h('select', { id, dataset: { field: 'merge', base: '', focus: id } },
+        h('option', { value: '' }, others.length ? t('choose_need') : t('no_other_needs')),
+        others.map((other) => h('option', { value: other.id }, truncate(other.title, 60))))),
+    h('button', { class: 'button', type: 'submit', disabled: !others.length, dataset: { focus: `merge-${need.id}` } },
+      t('merge')));
+}
+
+/** "Split …": tick some of the need's cards and name the new need they move to. */
+function splitForm(need) {
+  const ticked = state.splitChecked.get(need.id) || new Set();
+  const titleId = `need-${need.id}-split-title`;
+  const cards = need.cards.map((id) => state.cardsById.get(id)).filter(Boolean);
+  return h('details', { class: 'synth-split', open: state.splitOpen.has(need.id), dataset: { splitFor: need.id } },
+    h('summary', { dataset: { focus: `split-open-${need.id}` } }, t('split_open')),
+    h('form', { dataset: { split: need.id } },
+      h('fieldset', {},
+        h('legend', {}, t('split_cards')),
+        cards.length
+          ? cards.map((card) => {
+            const box = `split-${need.id}-${card.id}`;
+            return h('div', { class: 'synth-select' },
+              h('input', {
+                type: 'checkbox', id: box, checked: ticked.has(card.id),
+                dataset: { focus: box, splitCard: card.id, need: need.id },
+              }),
+              h('label', { for: box }, truncate(card.text, 80)));
+          })
+          : h('p', { class: 'empty' }, t('need_no_cards'))),
+      h('div', { class: 'field' },
+        h('label', { for: titleId }, t('split_title')),
+        h('input', {
+          id: titleId, type: 'text', maxlength: 200,
+          dataset: { field: 'split_title', base: '', focus: titleId },
+        })),
+      h('button', { class: 'button', type: 'submit', dataset: { focus: `split-${need.id}` } }, t('split'))));
 }
 
 function rankedList(need, ids) {
@@ -357,13 +415,44 @@ async function sync() {
     return;
   }
   showError('');
-  const board = reply.synthesis;
+  applyCards(reply.synthesis);
+  renderAll();
+}
+
+/** Take in the cards (and the needs, whose counts follow the cards) after cards changed. */
+function applyCards(board) {
   state.workshops = board.workshops;
   state.cards = board.cards;
   state.cardsById = new Map(board.cards.map((c) => [c.id, c]));
   for (const id of [...state.selected]) if (!state.cardsById.has(id)) state.selected.delete(id);
   state.needs = new Map(board.needs.map((n) => [n.id, n]));
-  renderAll();
+}
+
+let fetchingCards = null;
+let cardsAgain = false;
+
+/** Fetch the cards again when a board changed; one request at a time, the last nudge wins. */
+async function refreshCards() {
+  if (fetchingCards) {
+    cardsAgain = true;
+    return;
+  }
+  fetchingCards = (async () => {
+    do {
+      cardsAgain = false;
+      const reply = await send('synth_cards', {});
+      if (reply && reply.ok) {
+        applyCards(reply.synthesis);
+        renderCards();
+        renderNeedsAndMatrix();
+      }
+    } while (cardsAgain);
+  })();
+  try {
+    await fetchingCards;
+  } finally {
+    fetchingCards = null;
+  }
 }
 
 /** Send a step that changes needs; show a refusal where it belongs. */
@@ -474,8 +563,68 @@ els.needList.addEventListener('submit', async (event) => {
     };
     if (value('priority')) payload.priority = Number(value('priority'));
     await step('update_need', payload, { needId, done: () => t('saved') });
+  } else if (form.dataset.merge) {
+    const needId = Number(form.dataset.merge);
+    const select = form.querySelector('[data-field=merge]');
+    const other = select.value;
+    if (!other) {
+      announce(t('choose_need'));
+      select.focus();
+      return;
+    }
+    const merged = needTitle(other);
+    const reply = await step('merge_needs', { into: needId, others: other }, {
+      needId, done: () => t('merged', { other: merged, need: needTitle(needId) }),
+    });
+    if (reply && reply.ok) focusNeed(needId);
+  } else if (form.dataset.split) {
+    const needId = Number(form.dataset.split);
+    const ticked = [...(state.splitChecked.get(needId) || [])];
+    const titleInput = form.querySelector('[data-field=split_title]');
+    const title = titleInput.value.trim();
+    if (!ticked.length || !title) {
+      announce(t(ticked.length ? 'split_need_title' : 'split_need_cards'));
+      (ticked.length ? titleInput : form.querySelector('input[type=checkbox]') || titleInput).focus();
+      return;
+    }
+    const reply = await step('split_need', { need: needId, cards: ticked.join(','), title }, {
+      needId, done: () => t('split_done', { title }),
+    });
+    if (reply && reply.ok) {
+      state.splitOpen.delete(needId);
+      state.splitChecked.delete(needId);
+      renderNeeds();
+      const typed = document.getElementById(`need-${needId}-split-title`);
+      if (typed) typed.value = '';
+      const created = (reply.needs || []).find((n) => n.id !== needId);
+      focusNeed(created ? created.id : needId);
+    }
   }
 });
+
+function focusNeed(id) {
+  const heading = document.getElementById(`need-title-${id}`);
+  if (heading) heading.focus();
+}
+
+els.needList.addEventListener('change', (event) => {
+  const box = event.target.closest('input[data-split-card]');
+  if (!box) return;
+  const needId = Number(box.dataset.need);
+  const ticked = state.splitChecked.get(needId) || new Set();
+  if (box.checked) ticked.add(box.dataset.splitCard);
+  else ticked.delete(box.dataset.splitCard);
+  state.splitChecked.set(needId, ticked);
+});
+
+// "toggle" does not bubble: listen while it goes down to the <details>.
+els.needList.addEventListener('toggle', (event) => {
+  const details = event.target;
+  if (!details.dataset || !details.dataset.splitFor) return;
+  const needId = Number(details.dataset.splitFor);
+  if (details.open) state.splitOpen.add(needId);
+  else state.splitOpen.delete(needId);
+}, true);
 
 els.needList.addEventListener('click', async (event) => {
   const button = event.target.closest('button');
@@ -585,6 +734,7 @@ socket.on('need_deleted', ({ id }) => {
   removeNeed(id);
   renderNeedsAndMatrix();
 });
+socket.on('synth_cards_changed', () => refreshCards());
 socket.on('synthesis_entry', ({ entry }) => {
   applyEntry(entry);
   els.undo.disabled = !lastUndoable();
