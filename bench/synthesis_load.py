@@ -298,7 +298,7 @@ def main():
         need_title, seed_cards, workshops = fill_week(instance, args.cards)
         bench = Bench(args, base, proc.pid)
         bench.report(
-            f"week: {args.cards} cards over {workshops} workshops, typed in in "
+            f"week: {args.cards} cards over {workshops} themed workshops, typed in in "
             f"{now() - t:.1f} s; phones: {args.phones}, posting {args.rate:g}/s "
             f"for {args.seconds:g} s"
         )
