@@ -42,16 +42,11 @@ from app.organize.forms import (
     WorkshopForm,
 )
 from app.qr import qr_svg
-from app.services import exports
 from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
-from app.services.exports.data import consistent_read, read_event
-from app.services.exports.needs import needs_of
-from app.services.exports.word import date_range
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import event_overview
-from app.services.poster_pdf import PosterText, build_poster_pdf
 from app.services.retention import purge_event, purge_plan
 from app.services.setup import save_event, save_workshop, week_file
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
@@ -76,20 +71,21 @@ KIND_LABELS = {
 #: The pages anyone may open: the login itself.
 OPEN_ENDPOINTS = {"organize.login"}
 
-#: Each download format: its builder, mimetype and file extension.
+#: Each download format: the name of its builder in app.services.exports, mimetype, extension.
+#: The builders (python-docx, openpyxl) are imported when asked for, not when the server starts.
 DOWNLOADS = {
     "docx": (
-        exports.build_docx,
+        "build_docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "docx",
     ),
     "xlsx": (
-        exports.build_xlsx,
+        "build_xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
     ),
-    "csv": (exports.build_csv, "text/csv; charset=utf-8", "csv"),
-    "json": (exports.build_json, "application/zip", "zip"),
+    "csv": ("build_csv", "text/csv; charset=utf-8", "csv"),
+    "json": ("build_json", "application/zip", "zip"),
 }
 
 
@@ -255,6 +251,8 @@ def _poster_when(workshop: Workshop) -> str:
 @bp.route("/w/<code>/plakat.pdf")
 def poster_pdf(code):
     """The poster as a one-page A4 PDF made on the server, for printers that mangle web pages."""
+    from app.services.poster_pdf import PosterText, build_poster_pdf
+
     workshop = _workshop(code)
     text = PosterText(
         kicker=workshop.event.title,
@@ -289,7 +287,10 @@ def export(slug):
     form = ExportForm(request.args)
     if not form.validate():
         abort(400)
-    build, mimetype, extension = DOWNLOADS[form.format.data]
+    from app.services import exports
+
+    builder, mimetype, extension = DOWNLOADS[form.format.data]
+    build = getattr(exports, builder)
     options = {"locale": form.locale.data, "pseudonymise": not form.names.data}
     workshop = None
     if request.args.get("workshop"):
@@ -318,6 +319,10 @@ def report(slug):
         workshop = _workshop(request.args["workshop"])
         if workshop.event_id != event.id:
             abort(400)
+    from app.services.exports.data import consistent_read, read_event
+    from app.services.exports.needs import needs_of
+    from app.services.exports.word import date_range
+
     locale = str(get_locale() or "de")
     with consistent_read():
         data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
