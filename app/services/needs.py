@@ -407,14 +407,9 @@ class SynthesisView:
         themes = list(dict.fromkeys(c.workshop_id for c in cards))
         themes.sort(key=list(self.workshops).index)
         return {
-            "id": need.id,
-            "title": need.title,
-            "what": need.what,
-            "actors": need.actors,
-            "first_steps": need.first_steps,
-            "priority": need.priority,
-            "position": need.position,
+            **_state(need),
             "version": need.version,
+            # Only the cards still on a board; the stored state keeps all of them.
             "cards": [c.id for c in cards],
             "themes": [{"id": w, "title": self.workshops[w]} for w in themes],
             "card_count": len(cards),
