@@ -401,20 +401,25 @@ def main():
         bench.report(f"server: peak RSS {hwm:.0f} MB (at end {rss:.0f} MB), CPU {cpu:.1f} s")
         print("\n==== summary ====\n" + "\n".join(bench.lines))
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log = (Path(instance) / "server.log").read_text(errors="replace").splitlines()
-        errors = [ln for ln in log if "Traceback" in ln or "ERROR" in ln]
-        if errors or proc is None or proc.returncode not in (0, -15):
-            print(f"server log ({len(errors)} error lines), kept in {instance}; its tail:")
-            print("\n".join(log[-40:]))
-        else:
-            shutil.rmtree(instance, ignore_errors=True)
+        stop_server(proc, instance)
+
+
+def stop_server(proc, instance):
+    """Stop the server; keep its instance folder and show the log's tail if anything went wrong."""
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    log = (Path(instance) / "server.log").read_text(errors="replace").splitlines()
+    errors = [ln for ln in log if "Traceback" in ln or "ERROR" in ln]
+    if errors or proc is None or proc.returncode not in (0, -15):
+        print(f"server log ({len(errors)} error lines), kept in {instance}; its tail:")
+        print("\n".join(log[-40:]))
+    else:
+        shutil.rmtree(instance, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,7 @@ import json
 import os
 import random
 import resource
-import shutil
 import socket
-import subprocess
 import tempfile
 import time
 import uuid
@@ -49,6 +47,7 @@ from bench.live_board import (
     pct,
     proc_figures,
     start_server,
+    stop_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,20 +309,7 @@ def main():
             bench.report(f"job worker {pid}: peak RSS {hwm:.0f} MB, CPU {cpu:.1f} s")
         print("\n==== summary ====\n" + "\n".join(bench.lines))
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log = (Path(instance) / "server.log").read_text(errors="replace").splitlines()
-        errors = [ln for ln in log if "Traceback" in ln or "ERROR" in ln]
-        if errors or proc is None or proc.returncode not in (0, -15):
-            print(f"server log ({len(errors)} error lines), kept in {instance}; its tail:")
-            print("\n".join(log[-40:]))
-        else:
-            shutil.rmtree(instance, ignore_errors=True)
+        stop_server(proc, instance)
 
 
 if __name__ == "__main__":
