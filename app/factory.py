@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
-from app import cli, coordination, jobs, pages
+from app import cli, coordination, health, jobs, pages
 from app import sockets as _sockets  # noqa: F401  refuses the default namespace
 from app.extensions import babel, csrf, db, migrate, socketio
 from app.facilitate import bp as facilitate_bp
@@ -99,6 +99,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(organize_bp)
     app.register_blueprint(synthesis_bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
     pages.init_app(app)
     pages.init_error_pages(app)
     cli.init_app(app)

@@ -151,3 +151,74 @@ class Phone:
             console, data={"phase": phase, "csrf_token": csrf_from(page.text)}
         )
         response.raise_for_status()
+
+
+class OwnRedis:
+    """A redis-server of the test's own (port 6390-6399), so that it can be stopped and restarted.
+
+    Never the shared Redis: stopping that would break every other test using it.
+    Nothing is saved to disk, so a restart starts empty, as pub/sub does anyway.
+    """
+
+    def __init__(self, ports=range(6390, 6400)):
+        self.port = next(port for port in ports if _port_is_free(port))
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "OwnRedis":
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.ping():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=2)
+        try:
+            client.shutdown(nosave=True)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it goes
+        finally:
+            client.close()
+        deadline = time.monotonic() + 10
+        while self.ping() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def ping(self) -> bool:
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+        finally:
+            client.close()
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
