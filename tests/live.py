@@ -1,5 +1,6 @@
 """The app as a real server process on a free local port, as phones and browsers meet it."""
 
+import itertools
 import os
 import re
 import socket
@@ -13,6 +14,30 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 #: The test week the server loads: nothing borrowed from the demo week in sessions/.
 WEEK = Path(__file__).parent / "data" / "week.toml"
+
+
+#: Numbers for the PostgreSQL schemas of live servers, unique within a test run.
+_schemas = itertools.count(1)
+
+
+def on_postgres() -> bool:
+    """Whether this run is the suite's PostgreSQL run (``TEST_DATABASE=postgresql``)."""
+    return os.environ.get("TEST_DATABASE", "").lower() in ("postgresql", "postgres")
+
+
+def postgres_schema(name: str) -> str:
+    """Return a URL of the PostgreSQL test database whose tables live in a new, empty ``name``.
+
+    Each live server of the PostgreSQL run gets a schema of its own, so that two
+    servers alive at once (a module's server and a test's own) never share tables.
+    """
+    import psycopg
+
+    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{name}"')
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
 
 
 def free_port() -> int:
@@ -37,6 +62,8 @@ class LiveServer:
             "TALLY_INTERVAL": "0.2",
             **(env or {}),
         }
+        if "DATABASE_URL" not in self.env and on_postgres():
+            self.env["DATABASE_URL"] = postgres_schema(f"live_{next(_schemas)}")
         self.log = instance / "server.log"
         instance.mkdir(parents=True, exist_ok=True)
         self.process = None

@@ -1,5 +1,7 @@
 """A real server for the whole module, and real Socket.IO clients over WebSocket."""
 
+import contextlib
+import socket
 import threading
 
 import pytest
@@ -60,6 +62,21 @@ class Screen:
             self.arrived.wait_for(lambda: len(self.events(event)) >= count, timeout=timeout)
         return self.events(event)
 
+    def mark(self) -> int:
+        """Return a mark for ``wait_until(..., since=mark)``: only what arrives after it counts."""
+        with self.arrived:
+            return len(self.received)
+
+    def wait_until(self, event, predicate, timeout=15, since=0):
+        """Wait for an ``event`` whose payload satisfies ``predicate``; return it, or None."""
+
+        def found():
+            return next((d for n, d in self.received[since:] if n == event and predicate(d)), None)
+
+        with self.arrived:
+            self.arrived.wait_for(lambda: found() is not None, timeout=timeout)
+            return found()
+
     def events(self, event):
         return [data for name, data in self.received if name == event]
 
@@ -67,6 +84,12 @@ class Screen:
         """Disconnect without waiting out websocket-client's 3 s close handshake."""
         ws = getattr(self.client.eio, "ws", None)
         if ws is not None:
+            # Shut the TCP connection down first: a bare close() leaves it open while the
+            # reader thread still waits on it, and the server would count this screen
+            # until its ping timed out (20 s).
+            if ws.sock is not None:
+                with contextlib.suppress(OSError):
+                    ws.sock.shutdown(socket.SHUT_RDWR)
             ws.shutdown()
         if self.client.connected:
             self.client.eio.disconnect(abort=True)

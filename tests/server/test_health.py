@@ -8,7 +8,7 @@ import requests
 
 from app import create_app
 from app.extensions import db
-from tests.live import LiveServer, OwnRedis
+from tests.live import LiveServer, OwnRedis, on_postgres
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_the_served_app_reports_its_schema_at_the_newest_migration(tmp_path):
         server.stop()
     body = response.json()
     assert response.status_code == 200
-    assert body["database"]["backend"] == "sqlite"
+    assert body["database"]["backend"] == ("postgresql" if on_postgres() else "sqlite")
     assert body["database"]["schema"] == body["database"]["schema_head"]
     assert body["database"]["schema"] is not None
     assert body["version"] not in ("", "unknown")
