@@ -1,15 +1,19 @@
 """The app as a real server process on a free local port, as phones and browsers meet it."""
 
+import contextlib
 import itertools
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import requests
+import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The test week the server loads: nothing borrowed from the demo week in sessions/.
@@ -100,6 +104,12 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log_file.close()
+
+    def kill(self) -> None:
+        """SIGKILL the server: no shutdown, no flush, as when the laptop's power goes."""
+        self.process.kill()
+        self.process.wait()
         self._log_file.close()
 
     def restart(self) -> None:
@@ -249,3 +259,220 @@ def _port_is_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+class BoardPhone:
+    """A phone's board over a real Socket.IO connection, kept as static/js/ keeps it.
+
+    It mirrors connection.js, store.js and the board's outbox:
+
+    - on every (re)connect it asks for ``sync`` and replaces its board with the
+      snapshot; facts that arrive meanwhile are held and applied after it;
+    - numbered facts (``seq``) are applied in order, exactly once; a missing
+      number is a gap, and a gap is closed by asking for ``sync`` again;
+    - a card waits in the outbox until acknowledged and is resent with the
+      same id (the server keeps one card per id); "error", "busy", "throttled"
+      and "not_connected" replies are transient and resent too;
+    - a dot is sent once and never resent: the budget is the server's, and a
+      dot whose reply was lost may or may not be stored; the next ``sync`` says.
+    """
+
+    TRANSIENT = frozenset({"throttled", "not_connected", "error", "busy"})
+
+    def __init__(self, server: LiveServer, cookie: str, code: str, timeout: float = 5):
+        self.server, self.cookie, self.code, self.timeout = server, cookie, code, timeout
+        self.client = None
+        self._lock = threading.RLock()
+        self.board = None  # {"seq", "cards": {id: card}, "me": {...}} once synced
+        self._held = []  # facts that came while a sync was under way
+        self._ahead = {}  # seq -> (event, payload): facts that came before a missing one
+        self.outbox = []  # cards waiting for their acknowledgement, oldest first
+        self.sent_cards = []  # ids of every card this phone wrote
+        self.acked_cards = []  # ids acknowledged
+        self.acked_votes = []  # the acknowledgements of dots given
+        self.lost_votes = []  # ids of cards voted on whose reply never came
+        self.refused = []  # refusals, as replied
+        self.reconnects = 0
+        self.seen = set()  # ids of cards this phone was told about by a card_posted fact
+
+    # ---- connection
+
+    def connect(self, deadline: float = 60) -> "BoardPhone":
+        """Connect (trying until ``deadline`` seconds from now), then sync."""
+        give_up = time.monotonic() + deadline
+        while True:
+            self.close()
+            client = socketio.Client(reconnection=False)
+            client.on("*", self._fact, namespace="/board")
+            try:
+                client.connect(
+                    self.server.url,
+                    headers={"Cookie": self.cookie},
+                    auth={"workshop": self.code},
+                    namespaces=["/board"],
+                    transports=["websocket"],
+                    wait_timeout=5,
+                )
+                self.client = client
+                self.resync()
+                return self
+            except Exception:
+                client_close(client)
+                self.client = None
+                if time.monotonic() > give_up:
+                    raise
+                time.sleep(0.2)
+
+    def reconnect(self, deadline: float = 60) -> None:
+        self.reconnects += 1
+        self.connect(deadline)
+
+    def close(self) -> None:
+        if self.client is not None:
+            client_close(self.client)
+            self.client = None
+
+    def call(self, event: str, payload: dict) -> dict:
+        """Send a command and return the reply; raises when none comes (disconnected, timeout)."""
+        if self.client is None or not self.client.connected:
+            raise ConnectionError("not connected")
+        return self.client.call(event, payload, namespace="/board", timeout=self.timeout)
+
+    # ---- the board
+
+    def resync(self) -> None:
+        with self._lock:
+            self._syncing = True
+            self._held = []
+        try:
+            reply = self.call("sync", {})
+            if not reply.get("ok"):
+                raise ConnectionError(f"sync refused: {reply}")
+        except BaseException:
+            with self._lock:
+                self._syncing = False
+            raise
+        snapshot = reply["board"]
+        with self._lock:
+            self.board = {
+                "seq": snapshot["seq"],
+                "cards": {card["id"]: card for card in snapshot["cards"]},
+                "me": snapshot["me"],
+            }
+            self._ahead = {}
+            self._syncing = False
+            held, self._held = self._held, []
+            for event, payload in held:
+                self._apply(event, payload)
+
+    @property
+    def has_gap(self) -> bool:
+        with self._lock:
+            return bool(self._ahead)
+
+    def settle(self) -> None:
+        """Close a gap the way the board does after a moment: by asking for sync again."""
+        if self.has_gap:
+            self.resync()
+
+    def _fact(self, event, payload=None):
+        with self._lock:
+            if event == "card_posted" and isinstance(payload, dict):
+                self.seen.add(payload["card"]["id"])
+            if self.board is None or getattr(self, "_syncing", False):
+                self._held.append((event, payload))
+            else:
+                self._apply(event, payload)
+
+    def _apply(self, event, payload):
+        seq = payload.get("seq") if isinstance(payload, dict) else None
+        if seq is None:
+            if event == "dots_changed":
+                self._dots(payload)
+            return
+        board = self.board
+        if seq <= board["seq"]:
+            return
+        if seq > board["seq"] + 1:
+            self._ahead[seq] = (event, payload)
+            return
+        self._apply_numbered(event, payload)
+        board["seq"] = seq
+        while board["seq"] + 1 in self._ahead:
+            board["seq"] += 1
+            self._apply_numbered(*self._ahead.pop(board["seq"]))
+
+    def _apply_numbered(self, event, payload):
+        cards = self.board["cards"]
+        if event in ("card_posted", "card_edited"):
+            cards[payload["card"]["id"]] = payload["card"]
+        elif event == "card_withdrawn":
+            cards.pop(payload["id"], None)
+        elif event == "cards_reset":
+            self._ahead[float("inf")] = (event, payload)  # a wholesale change: sync again
+
+    def _dots(self, change):
+        me = self.board["me"]
+        me["votes"] = {**me["votes"], change["card"]: change["dots"]}
+        if not change["dots"]:
+            me["votes"].pop(change["card"])
+        me["dots_left"] = change["dots_left"]
+
+    # ---- what a person does
+
+    def post_card(self, text: str, kind: str = "problem") -> None:
+        """Write a card: into the outbox, then send what waits there."""
+        card = {"id": str(uuid.uuid4()), "kind": kind, "text": text}
+        self.sent_cards.append(card["id"])
+        self.outbox.append(card)
+        self.flush()
+
+    def flush(self) -> None:
+        """Send the outbox, oldest first, until every card is acknowledged or refused for good."""
+        while self.outbox:
+            card = self.outbox[0]
+            try:
+                reply = self.call("post_card", card)
+            except Exception:
+                self.reconnect()  # syncs, then the loop resends the same card
+                continue
+            if not reply["ok"] and reply.get("code") in self.TRANSIENT:
+                time.sleep(0.1)
+                continue
+            self.outbox.pop(0)
+            if reply["ok"]:
+                self.acked_cards.append(card["id"])
+                with self._lock:
+                    self.board["cards"][card["id"]] = reply["card"]
+            else:
+                self.refused.append(reply)
+
+    def vote(self, card_id: str) -> dict | None:
+        """Give a dot once; a lost reply is not resent, the reconnect's sync settles it."""
+        try:
+            reply = self.call("cast_vote", {"id": card_id})
+        except Exception:
+            self.lost_votes.append(card_id)
+            self.reconnect()
+            return None
+        if reply["ok"]:
+            self.acked_votes.append(reply)
+            with self._lock:
+                self._dots(reply)
+        else:
+            self.refused.append(reply)
+        return reply
+
+
+def client_close(client) -> None:
+    """Drop a Socket.IO client's connection at once (see Screen.close in tests/server)."""
+    ws = getattr(client.eio, "ws", None)
+    if ws is not None:
+        if getattr(ws, "sock", None) is not None:
+            with contextlib.suppress(OSError):
+                ws.sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            ws.shutdown()
+    with contextlib.suppress(Exception):
+        if client.connected or client.eio.state != "disconnected":
+            client.eio.disconnect(abort=True)

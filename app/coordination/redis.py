@@ -11,9 +11,15 @@ Keys, all under the prefix:
 A process counts only while its heartbeat keeps it in ``processes``, so the
 sockets of a process that died drop out after ``ttl`` seconds. Times are
 wall-clock seconds, so the servers' clocks must agree to well within ``ttl``.
+
+Redis may go away for a moment (a restart). What a command already committed
+must not fail for that: presence and marks written on its way out are kept
+in this process and written again (presence by the next heartbeat, marks by
+this process's next ``take``), with a warning instead of an exception.
 """
 
 import json
+import logging
 import math
 import os
 import socket
@@ -29,6 +35,8 @@ from app.coordination import Coordination
 
 #: Marked keys nobody took are forgotten after a day.
 _MARK_TTL = 24 * 60 * 60
+
+log = logging.getLogger(__name__)
 
 
 class RedisCoordination(Coordination):
@@ -48,6 +56,8 @@ class RedisCoordination(Coordination):
         self._lock = threading.Lock()
         #: Sids present per scope in this process: the truth the heartbeat republishes.
         self._present: dict[str, set[str]] = {}
+        #: Marks Redis did not take (it was away), per kind: this process sends them itself.
+        self._unsent: dict[str, set[str]] = {}
         self._stopped = threading.Event()
         self._task = None
 
@@ -74,16 +84,22 @@ class RedisCoordination(Coordination):
             self._publish(scope, len(sids))
 
     def _publish(self, scope: str, count: int) -> None:
-        """Write this process's count for one scope and renew its lease (caller holds the lock)."""
+        """Write this process's count for one scope and renew its lease (caller holds the lock).
+
+        Without Redis the count stays in ``_present``; the next heartbeat writes it.
+        """
         key = self._key("presence", self.process)
-        with self.redis.pipeline() as pipe:
-            if count:
-                pipe.hset(key, scope, count)
-            else:
-                pipe.hdel(key, scope)
-            pipe.expire(key, math.ceil(self.ttl))
-            pipe.zadd(self._key("processes"), {self.process: time.time() + self.ttl})
-            pipe.execute()
+        try:
+            with self.redis.pipeline() as pipe:
+                if count:
+                    pipe.hset(key, scope, count)
+                else:
+                    pipe.hdel(key, scope)
+                pipe.expire(key, math.ceil(self.ttl))
+                pipe.zadd(self._key("processes"), {self.process: time.time() + self.ttl})
+                pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("presence not written, the next heartbeat retries: %s", exc)
 
     def counts(self, scopes: Iterable[str]) -> dict[str, int]:
         scopes = list(scopes)
@@ -122,9 +138,10 @@ class RedisCoordination(Coordination):
         while not self._stopped.wait(self.ttl / 3):
             try:
                 self.heartbeat()
-            except redis.RedisError:  # Redis away for a moment; the next beat repairs it
-                if app is not None:
-                    app.logger.exception("coordination heartbeat failed")
+            except redis.RedisError as exc:  # Redis away for a moment; the next beat repairs it
+                (app.logger if app is not None else log).warning(
+                    "coordination heartbeat failed: %s", exc
+                )
 
     def close(self) -> None:
         """Stop the heartbeat, withdraw this process's presence and close the connections."""
@@ -171,19 +188,31 @@ class RedisCoordination(Coordination):
 
     def mark(self, kind: str, key: str | int) -> None:
         name = self._key("mark", kind)
-        with self.redis.pipeline() as pipe:
-            pipe.sadd(name, str(key))
-            pipe.expire(name, _MARK_TTL)
-            pipe.execute()
+        try:
+            with self.redis.pipeline() as pipe:
+                pipe.sadd(name, str(key))
+                pipe.expire(name, _MARK_TTL)
+                pipe.execute()
+        except redis.RedisError as exc:
+            # The change is committed already; its coalesced send must not undo the reply.
+            log.warning("mark %s %s kept in this process: %s", kind, key, exc)
+            with self._lock:
+                self._unsent.setdefault(kind, set()).add(str(key))
 
     def take(self, kind: str) -> set[str]:
         name = self._key("mark", kind)
-        # MULTI/EXEC: nothing runs between reading the set and deleting it.
-        with self.redis.pipeline(transaction=True) as pipe:
-            pipe.smembers(name)
-            pipe.delete(name)
-            members, _ = pipe.execute()
-        return set(members)
+        with self._lock:
+            mine = self._unsent.pop(kind, set())
+        try:
+            # MULTI/EXEC: nothing runs between reading the set and deleting it.
+            with self.redis.pipeline(transaction=True) as pipe:
+                pipe.smembers(name)
+                pipe.delete(name)
+                members, _ = pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("marks of %s not taken from redis: %s", kind, exc)
+            return mine
+        return set(members) | mine
 
     # Records
 

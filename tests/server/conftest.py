@@ -1,13 +1,15 @@
 """A real server for the whole module, and real Socket.IO clients over WebSocket."""
 
 import contextlib
+import os
+import shutil
 import socket
 import threading
 
 import pytest
 import socketio
 
-from tests.live import LiveServer, Phone
+from tests.live import LiveServer, OwnRedis, Phone
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +109,18 @@ def screens():
     yield open_screen
     for screen in opened:
         screen.close()
+
+
+@pytest.fixture
+def own_redis():
+    """A redis-server of the test's own, which it may stop and start again."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is required under CI for the Redis restart tests")
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

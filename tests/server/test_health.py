@@ -1,25 +1,11 @@
 """GET /health: 200 while the database and the message queue answer, 503 when one does not."""
 
-import os
-import shutil
-
 import pytest
 import requests
 
 from app import create_app
 from app.extensions import db
-from tests.live import LiveServer, OwnRedis, on_postgres
-
-
-@pytest.fixture
-def own_redis():
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is required under CI for the Redis restart tests")
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis().start()
-    yield server
-    server.stop()
+from tests.live import LiveServer, on_postgres
 
 
 def _health(client):
