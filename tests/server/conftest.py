@@ -1,4 +1,4 @@
-"""A real server for the whole module, and real Socket.IO clients over WebSocket."""
+"""A real server for the whole module (or two on the scale path), and real Socket.IO clients."""
 
 import contextlib
 import os
@@ -9,6 +9,7 @@ import threading
 import pytest
 import socketio
 
+from tests.conftest import postgres_url, redis_url
 from tests.live import LiveServer, OwnRedis, Phone
 
 
@@ -109,6 +110,53 @@ def screens():
     yield open_screen
     for screen in opened:
         screen.close()
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    database, queue = postgres_url(), redis_url()
+    empty_database(database)
+    forget_coordination(queue)
+    env = {
+        "DATABASE_URL": database,
+        "REDIS_URL": queue,
+        # As behind the sample nginx: the client address comes from X-Forwarded-For.
+        "PROXY_COUNT": "1",
+    }
+    first = LiveServer(tmp_path_factory.mktemp("a"), env=env).start()
+    # The second starts once the first has migrated: two upgrades at once would race.
+    second = LiveServer(tmp_path_factory.mktemp("b"), env=env).start()
+    yield first, second
+    for server in (first, second):
+        server.stop()
+    forget_coordination(queue)
+    for server in (first, second):
+        assert server.errors_in_log() == [], server.log.read_text()
+
+
+@pytest.fixture(scope="module")
+def codes(two_servers):
+    """The test week's short codes with their facilitator links; each test takes its own."""
+    return two_servers[0].facilitator_links()
+
+
+def empty_database(url):
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def forget_coordination(url):
+    """Drop what an earlier run left in the shared Redis (guess counts live a minute)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = client.keys("querschnitt:*")
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture

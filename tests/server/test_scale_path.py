@@ -9,59 +9,16 @@ import uuid
 
 import psycopg
 import pytest
-import redis
 import requests
 
 from tests.conftest import postgres_url, redis_url
-from tests.live import LiveServer, Phone
+from tests.live import Phone
+from tests.server.conftest import forget_coordination
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 
 #: The address the guess-limit test pretends to come from (behind PROXY_COUNT=1).
 GUESSER = "203.0.113.7"
-
-
-@pytest.fixture(scope="module")
-def two_servers(tmp_path_factory):
-    database, queue = postgres_url(), redis_url()
-    empty_database(database)
-    forget_coordination(queue)
-    env = {
-        "DATABASE_URL": database,
-        "REDIS_URL": queue,
-        # As behind the sample nginx: the client address comes from X-Forwarded-For.
-        "PROXY_COUNT": "1",
-    }
-    first = LiveServer(tmp_path_factory.mktemp("a"), env=env).start()
-    # The second starts once the first has migrated: two upgrades at once would race.
-    second = LiveServer(tmp_path_factory.mktemp("b"), env=env).start()
-    yield first, second
-    for server in (first, second):
-        server.stop()
-    forget_coordination(queue)
-    for server in (first, second):
-        assert server.errors_in_log() == [], server.log.read_text()
-
-
-@pytest.fixture(scope="module")
-def codes(two_servers):
-    """The test week's short codes with their facilitator links; each test takes its own."""
-    return two_servers[0].facilitator_links()
-
-
-def empty_database(url):
-    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
-def forget_coordination(url):
-    """Drop what an earlier run left in the shared Redis (guess counts live a minute)."""
-    client = redis.Redis.from_url(url)
-    keys = client.keys("querschnitt:*")
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 def database_rows(sql, **params):
