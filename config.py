@@ -49,6 +49,26 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def engine_options(url: str) -> dict:
+    """Connection pool of a server database (PostgreSQL); SQLite keeps SQLAlchemy's defaults.
+
+    Per process at most ``DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW`` connections:
+    keep that times the number of processes under PostgreSQL's max_connections.
+    A connection is tested before use, so a database restart costs no failed
+    request, and a database that does not answer fails a connect in 5 s.
+    """
+    if url.startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": _int("DATABASE_POOL_SIZE", 10),
+        "max_overflow": _int("DATABASE_MAX_OVERFLOW", 10),
+        "pool_timeout": _int("DATABASE_POOL_TIMEOUT", 10),
+        "pool_recycle": _int("DATABASE_POOL_RECYCLE", 1800),
+        "pool_pre_ping": True,
+        "connect_args": {"connect_timeout": _int("DATABASE_CONNECT_TIMEOUT", 5)},
+    }
+
+
 class Config:
     """Production defaults: embedded SQLite, one process, gevent."""
 
@@ -61,6 +81,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'querschnitt.db'}")
     )
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     #: Redis URL for the Socket.IO message queue when several server processes run.
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("REDIS_URL") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
@@ -108,6 +129,8 @@ class TestingConfig(Config):
     """In-memory friendly settings for the test suite."""
 
     TESTING = True
+    #: Tests choose their database by SQLALCHEMY_DATABASE_URI alone, whatever DATABASE_URL says.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     SECRET_KEY = "test-secret"
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE = None
