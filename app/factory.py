@@ -50,6 +50,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def _queue_manager(url: str | None) -> dict:
+    """A Redis message queue whose publishes give up fast while Redis is away (see redis_options).
+
+    No socket timeout: the listener waits on a quiet channel for as long as it is quiet.
+    """
+    if not url or not url.startswith(("redis://", "rediss://")):
+        return {}
+    import socketio as python_socketio
+
+    manager = python_socketio.RedisManager(
+        url, channel="flask-socketio", redis_options=coordination.redis_options()
+    )
+    return {"client_manager": manager}
+
+
 def build_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app; ``test_config`` overrides settings for tests."""
     app = Flask(
@@ -88,6 +103,7 @@ def build_app(test_config: dict | None = None) -> Flask:
         async_handlers=False,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **_queue_manager(app.config["SOCKETIO_MESSAGE_QUEUE"]),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
         ping_interval=20,
         ping_timeout=20,

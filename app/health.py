@@ -19,6 +19,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from app import coordination
+from app.coordination import redis_options
 from app.coordination.memory import MemoryCoordination
 from app.extensions import db
 
@@ -78,11 +79,13 @@ def _schema_head() -> str | None:
 def _redis_status(url: str) -> str:
     """Ping the Redis at ``url`` with a client of its own that gives up after TIMEOUT."""
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     clients = current_app.extensions.setdefault("health_redis", {})
     if url not in clients:
         clients[url] = redis.Redis.from_url(
-            url, socket_connect_timeout=TIMEOUT, socket_timeout=TIMEOUT
+            url, **redis_options(socket_timeout=TIMEOUT, retry=Retry(NoBackoff(), 0))
         )
     try:
         clients[url].ping()

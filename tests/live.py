@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -202,11 +203,14 @@ class OwnRedis:
     def __init__(self, ports=range(6390, 6400)):
         self.port = next(port for port in ports if _port_is_free(port))
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.pidfile = Path(tempfile.gettempdir()) / f"querschnitt-test-redis-{self.port}.pid"
 
     def start(self) -> "OwnRedis":
         subprocess.run(
             [
                 "redis-server",
+                "--pidfile",
+                str(self.pidfile),
                 "--port",
                 str(self.port),
                 "--bind",
@@ -229,23 +233,20 @@ class OwnRedis:
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def stop(self) -> None:
-        import redis
+        """SIGTERM the server and wait until it is gone (SHUTDOWN through redis-py retries)."""
+        import signal
 
-        client = redis.Redis(port=self.port, socket_connect_timeout=2)
-        try:
-            client.shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it goes
-        finally:
-            client.close()
+        os.kill(int(self.pidfile.read_text()), signal.SIGTERM)
         deadline = time.monotonic() + 10
-        while self.ping() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while (self.ping() or self.pidfile.exists()) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def ping(self) -> bool:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        client = redis.Redis(port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
         try:
             return bool(client.ping())
         except redis.ConnectionError:
@@ -373,8 +374,12 @@ class BoardPhone:
             return bool(self._ahead)
 
     def settle(self) -> None:
-        """Close a gap the way the board does after a moment: by asking for sync again."""
-        if self.has_gap:
+        """What the board does by itself after a moment: reconnect if the socket dropped
+        (a phone whose last command went before the server died learns it only now),
+        and close a gap by asking for sync again."""
+        if self.client is None or not self.client.connected:
+            self.reconnect()
+        elif self.has_gap:
             self.resync()
 
     def _fact(self, event, payload=None):

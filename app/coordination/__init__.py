@@ -93,6 +93,20 @@ class Coordination(ABC):
         """Let go of this process's presence and connections."""
 
 
+def redis_options(**extra) -> dict:
+    """Options for a Redis client of this app: give up fast when Redis is away.
+
+    redis-py's default retries a failed connection with a back-off of about
+    4 s in all; under gevent that holds up the command that publishes, and so
+    every command queued behind it. One immediate retry is enough to replace a
+    connection a restarted Redis dropped; a connect gives up after 2 s.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": 2, "retry": Retry(NoBackoff(), 1), **extra}
+
+
 def create(url: str | None, secret: str | bytes, prefix: str = "querschnitt:") -> Coordination:
     """Return the Redis implementation for a ``redis://`` URL, else the in-memory one."""
     if url and url.split(":", 1)[0] in ("redis", "rediss", "unix"):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 import redis
 from flask import current_app, has_app_context
 
-from app.coordination import Coordination
+from app.coordination import Coordination, redis_options
 
 #: Marked keys nobody took are forgotten after a day.
 _MARK_TTL = 24 * 60 * 60
@@ -52,7 +52,9 @@ class RedisCoordination(Coordination):
         self.ttl = ttl
         #: This process, unique even when a pid is reused.
         self.process = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.redis = redis.Redis.from_url(
+            url, decode_responses=True, **redis_options(socket_timeout=5)
+        )
         self._lock = threading.Lock()
         #: Sids present per scope in this process: the truth the heartbeat republishes.
         self._present: dict[str, set[str]] = {}
