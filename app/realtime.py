@@ -198,23 +198,17 @@ def phones_connected(workshop_id: int) -> int:
 
 def need_changed(event_id: int, need: dict) -> None:
     """Tell the event-wide screens how a need now stands (``need`` as ``need_payload`` gives it)."""
-    _emit(
-        "need_changed", {"need": need}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("need_changed", {"need": need}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def need_deleted(event_id: int, need_id: int) -> None:
     """Tell the event-wide screens that a need is gone."""
-    _emit(
-        "need_deleted", {"id": need_id}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("need_deleted", {"id": need_id}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def synthesis_logged(event_id: int, entry: dict) -> None:
     """Show the event-wide screens a new or undone step of the synthesis log."""
-    _emit(
-        "synthesis_entry", {"entry": entry}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("synthesis_entry", {"entry": entry}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 # ---- coalesced sends ---------------------------------------------------------
@@ -227,9 +221,7 @@ def send_tally(workshop: Workshop) -> None:
         fields = standing.for_screen(screen)
         if fields["totals"] is None and fields["dots_given"] is None:
             continue
-        _emit(
-            "tally", fields, to=workshop_room(workshop.id), namespace=screen.namespace
-        )
+        _emit("tally", fields, to=workshop_room(workshop.id), namespace=screen.namespace)
 
 
 def send_presence(workshop: Workshop) -> None:
@@ -257,9 +249,7 @@ def send_overview(event_id: int) -> None:
 
 def send_synth_cards(event_id: int) -> None:
     """Tell the event-wide screens that cards changed; a synthesis board fetches them again."""
-    _emit(
-        "synth_cards_changed", {}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("synth_cards_changed", {}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def _send(kind: str, key) -> None:

@@ -22,7 +22,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import text
 
 from app.actions import Action, perform
-from app.extensions import db, socketio
+from app.extensions import BatchAborted, db, socketio
 from app.services.errors import ServiceError
 
 
@@ -210,6 +210,8 @@ class CommandQueue:
     def run(self, job, *, batch: bool = False):
         """Run ``job`` (in this request's context) and return its result."""
         config = current_app.config
+        if self.waiting() >= config["COMMAND_QUEUE_LIMIT"]:
+            return busy_refusal()
         if config["SOCKETIO_ASYNC_MODE"] != "gevent":
             return job()
         import gevent
@@ -219,8 +221,6 @@ class CommandQueue:
         if self._jobs is None:
             self._jobs = Queue()
             gevent.spawn(self._work, current_app._get_current_object())
-        if self._jobs.qsize() >= config["COMMAND_QUEUE_LIMIT"]:
-            return busy_refusal()
         result = AsyncResult()
         self._jobs.put(Job(contextvars.copy_context(), job, result, batch))
         return result.get()
@@ -265,7 +265,7 @@ class CommandQueue:
                 outcomes = [_run_in_batch(session, job) for job in jobs]
                 pending = session.end_batch()
                 _commit(app, session)
-            except Exception:
+            except (Exception, BatchAborted):
                 app.logger.exception("a batch of %d commands failed", len(jobs))
                 session.end_batch()
                 session.rollback()

@@ -360,6 +360,9 @@ class Servers:
         for k in range(count):
             port = free_port(port)
             cmd = [*pin, sys.executable, "-m", "app", "run", *(["--demo"] if k == 0 else [])]
+            if wrapper := os.environ.get("BENCH_SERVER_WRAPPER"):
+                # e.g. a profiler that starts on SIGUSR1 (sent before the vote storms)
+                cmd[cmd.index("-m") : cmd.index("run") + 1] = [wrapper]
             run_env = {**env, "PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}"}
             self.start(cmd, run_env, port, args.app_dir)
             port += 1
@@ -503,6 +506,9 @@ def run_one(args, target, n):
         if not relay:
             switch_phase(servers.bases[0], link, "vote")
             time.sleep(1)
+            if os.environ.get("BENCH_SERVER_WRAPPER"):
+                for proc in servers.procs:
+                    os.kill(proc.pid, signal.SIGUSR1)
         for name, spread, event in (
             ("paced", args.spread, "cast_vote"),
             ("back", 0.0, "take_back_vote"),

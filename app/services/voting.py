@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import Card, Membership, Participant, Vote, Workshop
+from app.models.event import VOTING_PHASES
 from app.services.board import require_membership
 from app.services.errors import ServiceError
 
@@ -60,9 +63,14 @@ _vote = Vote.__table__
 _P, _W, _C = bindparam("participant"), bindparam("workshop"), bindparam("card")
 
 
+# The voting phases as SQL literals: an IN with a parameter list is expanded anew
+# for every execution, which on this path costs more than the statement.
+_VOTING = or_(*(Workshop.phase == literal_column(f"'{p.value}'") for p in sorted(VOTING_PHASES)))
+
+
 def _open_workshop(column):
     """The workshop's ``column`` while it is in a voting phase, else NULL (no row matches)."""
-    return select(column).where(Workshop.id == _W, Workshop.voting).scalar_subquery()
+    return select(column).where(Workshop.id == _W, _VOTING).scalar_subquery()
 
 
 _card_on_board = (
@@ -77,14 +85,22 @@ _SPEND = (
     .values(dots_spent=_membership.c.dots_spent + 1)
     .returning(_membership.c.dots_spent, _open_workshop(Workshop.dot_budget))
 )
-_ADD_DOT = (
-    _vote.update()
-    .where(_my_vote, _vote.c.dots < _open_workshop(Workshop.max_dots_per_card))
-    .values(dots=_vote.c.dots + 1)
-    .returning(_vote.c.dots)
-)
-_HAS_VOTE = select(_vote.c.id).where(_my_vote)
-_NEW_VOTE = _vote.insert().values(participant_id=_P, card_id=_C, dots=1)
+
+
+def _add_dot(insert):
+    """One dot more on the card: a new vote row, or one more on it within the per-card limit.
+
+    One statement (an upsert) for both; no row comes back when the card is full.
+    """
+    statement = insert(_vote).values(participant_id=_P, card_id=_C, dots=1)
+    return statement.on_conflict_do_update(
+        index_elements=[_vote.c.participant_id, _vote.c.card_id],
+        set_={"dots": _vote.c.dots + 1},
+        where=_vote.c.dots < _open_workshop(Workshop.max_dots_per_card),
+    ).returning(_vote.c.dots)
+
+
+_ADD_DOT = {"sqlite": _add_dot(sqlite_insert), "postgresql": _add_dot(postgresql_insert)}
 _REFUND = (
     _membership.update()
     .where(_mine, _membership.c.dots_spent > 0, _open_workshop(Workshop.id) == _W, _card_on_board)
@@ -92,7 +108,9 @@ _REFUND = (
     .returning(_membership.c.dots_spent, _open_workshop(Workshop.dot_budget))
 )
 _REMOVE_DOT = (
-    _vote.update().where(_my_vote, _vote.c.dots > 0).values(dots=_vote.c.dots - 1)
+    _vote.update()
+    .where(_my_vote, _vote.c.dots > 0)
+    .values(dots=_vote.c.dots - 1)
     .returning(_vote.c.dots)
 )
 
@@ -136,22 +154,17 @@ def cast_vote(
     spent = connection.execute(_SPEND, params).one_or_none()
     if spent is None:
         _refuse(workshop, participant, card_id, _l("Du hast alle deine Punkte vergeben."), "budget")
-    dots = connection.execute(_ADD_DOT, params).scalar_one_or_none()
+    dots = connection.execute(_ADD_DOT[connection.dialect.name], params).scalar_one_or_none()
     if dots is None:
-        if connection.execute(_HAS_VOTE, params).scalar_one_or_none() is not None:
-            _refuse(
-                workshop,
-                participant,
-                card_id,
-                lambda found: _l(
-                    "Auf eine Karte passen höchstens %(n)s Punkte.", n=found.max_dots_per_card
-                ),
-                "card_limit",
-            )
-        # No other tab of this participant can insert the same row meanwhile:
-        # the membership row stays locked by the UPDATE above until commit.
-        connection.execute(_NEW_VOTE, params)
-        dots = 1
+        _refuse(
+            workshop,
+            participant,
+            card_id,
+            lambda found: _l(
+                "Auf eine Karte passen höchstens %(n)s Punkte.", n=found.max_dots_per_card
+            ),
+            "card_limit",
+        )
     db.session.commit()
     return DotChange(card_id, dots, spent[1] - spent[0])
 
