@@ -312,13 +312,8 @@ def _run_in_batch(session, job: Job):
 
 
 def _commit(app, session) -> None:
-    """Commit the batch; SQLite's COMMIT (its fsync) in a thread, so sockets are served."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite" and app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
-        import gevent
-
-        gevent.get_hub().threadpool.apply(connection.connection.dbapi_connection.commit)
-    session.commit()  # the driver has nothing left to commit; SQLAlchemy closes its transaction
+    """Commit the batch (with SQLite in gevent's thread pool: see ``Session.commit``)."""
+    session.commit()
 
 
 def _failed_text() -> str:
