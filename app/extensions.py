@@ -1,7 +1,5 @@
 """The Flask extensions, created unbound and wired in the factory."""
 
-import sys
-
 from flask import has_app_context
 from flask.sessions import SessionInterface
 from flask_babel import Babel
@@ -86,23 +84,11 @@ class Session(FlaskSession):
         return self.info.pop("after_commit", [])
 
     def commit(self) -> None:
-        """Commit; in a batch only write what is pending (the worker commits the batch once).
-
-        Under gevent, SQLite's COMMIT (the fsync of FULL sync) runs in gevent's
-        thread pool: done in the loop, it would freeze every socket and request
-        of the process for as long as the disk takes.
-        """
-        if self.in_batch:
-            self.flush()
+        """In a batch: write what is pending; the worker commits the batch once."""
+        if not self.in_batch:
+            super().commit()
             return
-        if self.in_transaction() and _commits_off_loop(self):
-            self.flush()
-            raw = self.connection().connection.dbapi_connection
-            if raw.in_transaction:  # a read-only transaction commits for free
-                import gevent
-
-                gevent.get_hub().threadpool.apply(raw.commit)
-        super().commit()  # the driver has nothing left to commit: SQLAlchemy ends its transaction
+        self.flush()
 
     def rollback(self) -> None:
         """In a batch: undo this command's writes only (its savepoint stays open)."""
@@ -116,18 +102,6 @@ class Session(FlaskSession):
             self.connection().exec_driver_sql(f"ROLLBACK TO SAVEPOINT {self.SAVEPOINT}")
         # Objects it loaded or wrote may now say what the database does not.
         self.expunge_all()
-
-
-def _commits_off_loop(session) -> bool:
-    """Whether this session's COMMIT goes to gevent's thread pool: SQLite, in a gevent server."""
-    if "gevent" not in sys.modules:
-        return False
-    from gevent import monkey
-
-    return (
-        monkey.is_module_patched("socket")
-        and session.get_bind().dialect.name == "sqlite"
-    )
 
 
 def after_commit(fn, *args, **kwargs) -> None:

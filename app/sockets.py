@@ -312,8 +312,20 @@ def _run_in_batch(session, job: Job):
 
 
 def _commit(app, session) -> None:
-    """Commit the batch (with SQLite in gevent's thread pool: see ``Session.commit``)."""
-    session.commit()
+    """Commit the batch; SQLite's COMMIT (its fsync) in a thread, so sockets are served meanwhile.
+
+    Only the batch does this, never an HTTP request: while a request waits for
+    the pool with its write lock held, a second writer's busy wait (in the loop)
+    could keep the pool from ever starting that commit. The worker is one
+    greenlet, so it asks for one thread at a time and its commit always runs.
+    """
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and app.config["SOCKETIO_ASYNC_MODE"] == "gevent":
+        import gevent
+
+        gevent.get_hub().threadpool.apply(raw.commit)
+    session.commit()  # the driver has nothing left to commit; SQLAlchemy ends its transaction
 
 
 def _failed_text() -> str:
