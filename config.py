@@ -93,6 +93,9 @@ class Config:
     #: beyond that a command is refused with "too many requests" and does nothing.
     SOCKET_EVENTS_PER_SECOND = float(os.environ.get("SOCKET_EVENTS_PER_SECOND", "10"))
     SOCKET_EVENT_BURST = _int("SOCKET_EVENT_BURST", 30)
+    #: Socket commands that may wait for the command worker; one more is answered "busy"
+    #: at once (the phone tries again shortly) rather than after a wait it gives up on.
+    COMMAND_QUEUE_LIMIT = _int("COMMAND_QUEUE_LIMIT", 1000)
     #: Wrong short codes a client may type per minute before it has to wait.
     JOIN_CODE_ATTEMPTS_PER_MINUTE = _int("JOIN_CODE_ATTEMPTS_PER_MINUTE", 10)
     #: Wrong facilitator PINs a client may type per minute, over all workshops ...

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from flask import current_app
 
 from app import coordination
-from app.extensions import db, socketio
+from app.extensions import after_commit, db, socketio
 from app.models import Card, CardStatus, Workshop
 from app.models.screens import Screen
 from app.services.snapshot import Standing, card_for, voters, workshop_payload
@@ -48,6 +48,11 @@ def presence_scope(workshop_id: int, screen: Screen) -> str:
     return f"w:{workshop_id}:{screen.value}"
 
 
+def _emit(*args, **kwargs) -> None:
+    """Send a fact; in a batch of commands only once the batch is committed (never before)."""
+    after_commit(socketio.emit, *args, **kwargs)
+
+
 def _secret() -> str:
     return current_app.config["SECRET_KEY"]
 
@@ -61,7 +66,7 @@ def publish(workshop: Workshop, fact_for: Callable[[Screen], tuple[str, dict]]) 
     """
     for screen in Screen:
         event, fields = fact_for(screen)
-        socketio.emit(
+        _emit(
             event,
             {"seq": workshop.seq, **fields},
             to=workshop_room(workshop.id),
@@ -155,7 +160,7 @@ def log_entry(workshop: Workshop, entry) -> None:
     """Show the consoles a new or undone step of the moderation log."""
     from app.services.moderation import entry_payload
 
-    socketio.emit(
+    _emit(
         "log_entry",
         {"entry": entry_payload(entry)},
         to=workshop_room(workshop.id),
@@ -165,7 +170,7 @@ def log_entry(workshop: Workshop, entry) -> None:
 
 def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=None) -> None:
     """Show a participant's other tabs the dot they gave or took, and schedule the counts."""
-    socketio.emit(
+    _emit(
         "dots_changed",
         change,
         to=participant_room(participant_id, workshop_id),
@@ -193,23 +198,17 @@ def phones_connected(workshop_id: int) -> int:
 
 def need_changed(event_id: int, need: dict) -> None:
     """Tell the event-wide screens how a need now stands (``need`` as ``need_payload`` gives it)."""
-    socketio.emit(
-        "need_changed", {"need": need}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("need_changed", {"need": need}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def need_deleted(event_id: int, need_id: int) -> None:
     """Tell the event-wide screens that a need is gone."""
-    socketio.emit(
-        "need_deleted", {"id": need_id}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("need_deleted", {"id": need_id}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def synthesis_logged(event_id: int, entry: dict) -> None:
     """Show the event-wide screens a new or undone step of the synthesis log."""
-    socketio.emit(
-        "synthesis_entry", {"entry": entry}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("synthesis_entry", {"entry": entry}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 # ---- coalesced sends ---------------------------------------------------------
@@ -222,14 +221,12 @@ def send_tally(workshop: Workshop) -> None:
         fields = standing.for_screen(screen)
         if fields["totals"] is None and fields["dots_given"] is None:
             continue
-        socketio.emit(
-            "tally", fields, to=workshop_room(workshop.id), namespace=screen.namespace
-        )
+        _emit("tally", fields, to=workshop_room(workshop.id), namespace=screen.namespace)
 
 
 def send_presence(workshop: Workshop) -> None:
     """Tell the consoles how many phones are connected and how many people have voted."""
-    socketio.emit(
+    _emit(
         "presence",
         {"phones": phones_connected(workshop.id), "voted": voters(workshop)},
         to=workshop_room(workshop.id),
@@ -242,7 +239,7 @@ def send_overview(event_id: int) -> None:
     """Send the event-wide screens the state of every workshop."""
     from app.services.overview import event_overview
 
-    socketio.emit(
+    _emit(
         "overview",
         {"workshops": event_overview(event_id, phones_connected)},
         to=event_room(event_id),
@@ -252,9 +249,7 @@ def send_overview(event_id: int) -> None:
 
 def send_synth_cards(event_id: int) -> None:
     """Tell the event-wide screens that cards changed; a synthesis board fetches them again."""
-    socketio.emit(
-        "synth_cards_changed", {}, to=event_room(event_id), namespace=EVENT_NAMESPACE
-    )
+    _emit("synth_cards_changed", {}, to=event_room(event_id), namespace=EVENT_NAMESPACE)
 
 
 def _send(kind: str, key) -> None:
@@ -289,7 +284,14 @@ class Coalescer:
         self._task = None
 
     def mark(self, kind: str, key) -> None:
-        """Note that ``kind`` of ``key`` (a workshop's tally, an event's overview) changed."""
+        """Note that ``kind`` of ``key`` (a workshop's tally, an event's overview) changed.
+
+        In a batch of commands, once after the batch is committed: the counts
+        sent must include what was marked.
+        """
+        after_commit(self._mark_now, kind, key)
+
+    def _mark_now(self, kind: str, key) -> None:
         app = current_app._get_current_object()
         if not app.config["TALLY_INTERVAL"]:
             _send(kind, key)
@@ -311,6 +313,9 @@ class Coalescer:
                             app.logger.exception("sending %s %s failed", kind, key)
                 db.session.remove()
 
+
+#: A batch marks each thing once, however many of its commands marked it.
+Coalescer._mark_now.once_per_batch = True
 
 changes = Coalescer()
 

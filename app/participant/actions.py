@@ -19,12 +19,25 @@ from app.services.snapshot import board_snapshot
 
 @dataclass
 class BoardContext:
-    """A participant at one workshop's board, as the entry point found them."""
+    """A participant at one workshop's board, as the entry point found them.
 
-    workshop: Workshop
+    Only the ids are known at first: a command loads the workshop and the
+    participant when it needs them. A vote needs neither, since its
+    statement reads the phase and the budget from the workshop's row.
+    """
+
+    workshop_id: int
     participant_id: str
     #: The socket the command came from, None for a form; its own reply tells it the news.
     sid: str | None = None
+
+    @cached_property
+    def workshop(self) -> Workshop:
+        """The workshop, loaded for this command when it is first needed."""
+        workshop = db.session.get(Workshop, self.workshop_id)
+        if workshop is None:
+            raise ServiceError(_l("Diesen Workshop gibt es nicht mehr."), "not_found")
+        return workshop
 
     @cached_property
     def participant(self) -> Participant:
@@ -41,8 +54,9 @@ class BoardContext:
 
     @classmethod
     def of(cls, workshop: Workshop, participant: Participant, sid=None) -> "BoardContext":
-        """A context for a participant the entry point has loaded already."""
-        ctx = cls(workshop, participant.id, sid)
+        """A context for a workshop and participant the entry point has loaded already."""
+        ctx = cls(workshop.id, participant.id, sid)
+        ctx.__dict__["workshop"] = workshop
         ctx.__dict__["participant"] = participant
         return ctx
 
@@ -52,16 +66,13 @@ class BoardContext:
 
 
 def board_context(workshop_id: int, participant_id: str, sid: str | None = None) -> BoardContext:
-    """Load the workshop again for this command; the participant only when a command needs them.
+    """The context of a socket command: ids only, nothing loaded until a command needs it.
 
     That the participant is still a member is checked by every board service
     in the statement that does the work (a vote's conditional UPDATE of the
     membership, say): a whole room votes through here, so no query is spent twice.
     """
-    workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise ServiceError(_l("Diesen Workshop gibt es nicht mehr."), "not_found")
-    return BoardContext(workshop, participant_id, sid)
+    return BoardContext(workshop_id, participant_id, sid)
 
 
 def _card_reply(ctx: BoardContext, card) -> dict:
@@ -95,20 +106,20 @@ def withdraw_card(ctx: BoardContext, form) -> dict:
 
 def _dots(ctx: BoardContext, change) -> dict:
     payload = change.as_payload()
-    realtime.dots_changed(ctx.participant_id, ctx.workshop.id, payload, skip_sid=ctx.sid)
+    realtime.dots_changed(ctx.participant_id, ctx.workshop_id, payload, skip_sid=ctx.sid)
     return payload
 
 
 @action(CardRefForm)
 def cast_vote(ctx: BoardContext, form) -> dict:
     """Put a dot on a card."""
-    return _dots(ctx, voting.cast_vote(ctx.workshop, ctx.voter, card_id=form.id.data))
+    return _dots(ctx, voting.cast_vote(ctx.workshop_id, ctx.voter, card_id=form.id.data))
 
 
 @action(CardRefForm)
 def take_back_vote(ctx: BoardContext, form) -> dict:
     """Take a dot back from a card."""
-    return _dots(ctx, voting.take_back_vote(ctx.workshop, ctx.voter, card_id=form.id.data))
+    return _dots(ctx, voting.take_back_vote(ctx.workshop_id, ctx.voter, card_id=form.id.data))
 
 
 @action()

@@ -42,4 +42,5 @@ area = Area(
     lambda identity, sid: actions.board_context(identity["workshop"], identity["participant"], sid),
 )
 for act in actions.ALL:
-    area.command(act)
+    # The board's writes share transactions (group commit); sync only reads.
+    area.command(act, batch=act is not actions.sync)

@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import Card, Membership, Participant, Vote, Workshop
+from app.models.event import VOTING_PHASES
 from app.services.board import require_membership
 from app.services.errors import ServiceError
 
@@ -51,37 +54,94 @@ def my_votes(workshop: Workshop, participant: Participant) -> dict:
 
 
 # Votes are the hottest path (a whole room at once), so they use the tables
-# directly rather than ORM objects: the same SQL, without the ORM's bookkeeping.
+# directly rather than ORM objects, with statements built once, and load no
+# workshop: the phase, the budget and the per-card limit are read by the
+# statement that spends the dot, from the workshop's row, so no stale copy of
+# them can let a dot through. Only a refusal loads the workshop, to say why.
 _membership = Membership.__table__
 _vote = Vote.__table__
+_P, _W, _C = bindparam("participant"), bindparam("workshop"), bindparam("card")
 
 
-def _votable_card(workshop: Workshop, card_id: str) -> str:
-    if not workshop.voting:
+# The voting phases as SQL literals: an IN with a parameter list is expanded anew
+# for every execution, which on this path costs more than the statement.
+_VOTING = or_(*(Workshop.phase == literal_column(f"'{p.value}'") for p in sorted(VOTING_PHASES)))
+
+
+def _open_workshop(column):
+    """The workshop's ``column`` while it is in a voting phase, else NULL (no row matches)."""
+    return select(column).where(Workshop.id == _W, _VOTING).scalar_subquery()
+
+
+_card_on_board = (
+    select(Card.id).where(Card.id == _C, Card.workshop_id == _W, Card.on_board).exists()
+)
+_mine = (_membership.c.participant_id == _P) & (_membership.c.workshop_id == _W)
+_my_vote = (_vote.c.participant_id == _P) & (_vote.c.card_id == _C)
+
+_SPEND = (
+    _membership.update()
+    .where(_mine, _membership.c.dots_spent < _open_workshop(Workshop.dot_budget), _card_on_board)
+    .values(dots_spent=_membership.c.dots_spent + 1)
+    .returning(_membership.c.dots_spent, _open_workshop(Workshop.dot_budget))
+)
+
+
+def _add_dot(insert):
+    """One dot more on the card: a new vote row, or one more on it within the per-card limit.
+
+    One statement (an upsert) for both; no row comes back when the card is full.
+    """
+    statement = insert(_vote).values(participant_id=_P, card_id=_C, dots=1)
+    return statement.on_conflict_do_update(
+        index_elements=[_vote.c.participant_id, _vote.c.card_id],
+        set_={"dots": _vote.c.dots + 1},
+        where=_vote.c.dots < _open_workshop(Workshop.max_dots_per_card),
+    ).returning(_vote.c.dots)
+
+
+_ADD_DOT = {"sqlite": _add_dot(sqlite_insert), "postgresql": _add_dot(postgresql_insert)}
+_REFUND = (
+    _membership.update()
+    .where(_mine, _membership.c.dots_spent > 0, _open_workshop(Workshop.id) == _W, _card_on_board)
+    .values(dots_spent=_membership.c.dots_spent - 1)
+    .returning(_membership.c.dots_spent, _open_workshop(Workshop.dot_budget))
+)
+_REMOVE_DOT = (
+    _vote.update()
+    .where(_my_vote, _vote.c.dots > 0)
+    .values(dots=_vote.c.dots - 1)
+    .returning(_vote.c.dots)
+)
+
+
+def _workshop_id(workshop: Workshop | int) -> int:
+    return workshop if isinstance(workshop, int) else workshop.id
+
+
+def _refuse(workshop: Workshop | int, participant: Participant | Voter, card_id, message, code):
+    """Undo the command's writes, then say why: the first rule the vote broke, in this order."""
+    db.session.rollback()
+    found = db.session.get(Workshop, _workshop_id(workshop))
+    if found is None:
+        raise ServiceError(_l("Diesen Workshop gibt es nicht mehr."), "not_found")
+    if not found.voting:
         raise ServiceError(
             _l("Punkte können nur in der Abstimmungsphase vergeben werden."), "phase"
         )
-    found = db.session.execute(
-        select(Card.id).where(
-            Card.id == card_id,
-            Card.workshop_id == workshop.id,
-            Card.on_board,
-        )
+    card = db.session.execute(
+        select(Card.id).where(Card.id == card_id, Card.workshop_id == found.id, Card.on_board)
     ).scalar_one_or_none()
-    if found is None:
+    if card is None:
         raise ServiceError(_l("Diese Karte gibt es nicht (mehr)."), "not_found")
-    return found
-
-
-def _refuse(workshop: Workshop, participant: Participant | Voter, message, code: str):
-    """Roll back, then explain: not a member at all, or the given reason."""
-    db.session.rollback()
-    require_membership(workshop, participant)
+    require_membership(found, participant)
+    if callable(message):
+        message = message(found)
     raise ServiceError(message, code)
 
 
 def cast_vote(
-    workshop: Workshop, participant: Participant | Voter, *, card_id: str
+    workshop: Workshop | int, participant: Participant | Voter, *, card_id: str
 ) -> DotChange:
     """Put one dot on a card.
 
@@ -89,75 +149,39 @@ def cast_vote(
     on the row it locks, so two tabs voting at the same moment cannot
     overspend. The membership row is always locked first.
     """
-    card_id = _votable_card(workshop, card_id)
-    budget, per_card = workshop.dot_budget, workshop.max_dots_per_card
-    spent = db.session.execute(
-        _membership.update()
-        .where(
-            _membership.c.participant_id == participant.id,
-            _membership.c.workshop_id == workshop.id,
-            _membership.c.dots_spent < budget,
-        )
-        .values(dots_spent=_membership.c.dots_spent + 1)
-        .returning(_membership.c.dots_spent)
-    ).scalar_one_or_none()
+    params = {"participant": participant.id, "workshop": _workshop_id(workshop), "card": card_id}
+    connection = db.session.connection()
+    spent = connection.execute(_SPEND, params).one_or_none()
     if spent is None:
-        _refuse(workshop, participant, _l("Du hast alle deine Punkte vergeben."), "budget")
-    mine = (_vote.c.participant_id == participant.id) & (_vote.c.card_id == card_id)
-    dots = db.session.execute(
-        _vote.update()
-        .where(mine, _vote.c.dots < per_card)
-        .values(dots=_vote.c.dots + 1)
-        .returning(_vote.c.dots)
-    ).scalar_one_or_none()
+        _refuse(workshop, participant, card_id, _l("Du hast alle deine Punkte vergeben."), "budget")
+    dots = connection.execute(_ADD_DOT[connection.dialect.name], params).scalar_one_or_none()
     if dots is None:
-        already = db.session.execute(select(_vote.c.id).where(mine)).scalar_one_or_none()
-        if already is not None:
-            _refuse(
-                workshop,
-                participant,
-                _l("Auf eine Karte passen höchstens %(n)s Punkte.", n=per_card),
-                "card_limit",
-            )
-        # No other tab of this participant can insert the same row meanwhile:
-        # the membership row stays locked by the UPDATE above until commit.
-        db.session.execute(
-            _vote.insert().values(participant_id=participant.id, card_id=card_id, dots=1)
+        _refuse(
+            workshop,
+            participant,
+            card_id,
+            lambda found: _l(
+                "Auf eine Karte passen höchstens %(n)s Punkte.", n=found.max_dots_per_card
+            ),
+            "card_limit",
         )
-        dots = 1
     db.session.commit()
-    return DotChange(card_id, dots, budget - spent)
+    return DotChange(card_id, dots, spent[1] - spent[0])
 
 
 def take_back_vote(
-    workshop: Workshop, participant: Participant | Voter, *, card_id: str
+    workshop: Workshop | int, participant: Participant | Voter, *, card_id: str
 ) -> DotChange:
     """Take one dot back from a card."""
-    card_id = _votable_card(workshop, card_id)
-    budget = workshop.dot_budget
-    spent = db.session.execute(
-        _membership.update()
-        .where(
-            _membership.c.participant_id == participant.id,
-            _membership.c.workshop_id == workshop.id,
-            _membership.c.dots_spent > 0,
-        )
-        .values(dots_spent=_membership.c.dots_spent - 1)
-        .returning(_membership.c.dots_spent)
-    ).scalar_one_or_none()
+    params = {"participant": participant.id, "workshop": _workshop_id(workshop), "card": card_id}
+    connection = db.session.connection()
+    spent = connection.execute(_REFUND, params).one_or_none()
     dots = None
     if spent is not None:
-        dots = db.session.execute(
-            _vote.update()
-            .where(
-                _vote.c.participant_id == participant.id,
-                _vote.c.card_id == card_id,
-                _vote.c.dots > 0,
-            )
-            .values(dots=_vote.c.dots - 1)
-            .returning(_vote.c.dots)
-        ).scalar_one_or_none()
+        dots = connection.execute(_REMOVE_DOT, params).scalar_one_or_none()
     if dots is None:
-        _refuse(workshop, participant, _l("Auf dieser Karte hast du keinen Punkt."), "no_dot")
+        _refuse(
+            workshop, participant, card_id, _l("Auf dieser Karte hast du keinen Punkt."), "no_dot"
+        )
     db.session.commit()
-    return DotChange(card_id, dots, budget - spent)
+    return DotChange(card_id, dots, spent[1] - spent[0])

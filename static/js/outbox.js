@@ -47,3 +47,51 @@ export class Outbox {
     this.save(this.entries().filter((e) => e.key !== key));
   }
 }
+
+/**
+ * When to try the outbox again after a "try again later" reply (the server is
+ * busy, or this phone sent too fast): soon at first, then ever later, each
+ * delay jittered so that a hall of phones told "busy" at once does not come
+ * back at once.
+ */
+export class Retry {
+  /**
+   * @param {object} [options]
+   * @param {number} [options.base] first delay in ms
+   * @param {number} [options.max] longest delay in ms
+   * @param {() => number} [options.random] in [0, 1)
+   * @param {(fn: () => void, ms: number) => any} [options.setTimer]
+   * @param {(timer: any) => void} [options.clearTimer]
+   */
+  constructor({
+    base = 500,
+    max = 8000,
+    random = Math.random,
+    setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimer = (timer) => globalThis.clearTimeout(timer),
+  } = {}) {
+    Object.assign(this, { base, max, random, setTimer, clearTimer });
+    this.attempt = 0;
+    this.timer = null;
+  }
+
+  /** Run `fn` after the next delay; a retry already waiting is kept. Returns the delay. */
+  schedule(fn) {
+    if (this.timer !== null) return null;
+    const ceiling = Math.min(this.max, this.base * 2 ** this.attempt);
+    const delay = Math.round(ceiling * (0.5 + this.random() / 2));
+    this.attempt += 1;
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      fn();
+    }, delay);
+    return delay;
+  }
+
+  /** Something went through: the next refusal starts again with the shortest delay. */
+  reset() {
+    this.attempt = 0;
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+  }
+}

@@ -44,3 +44,36 @@ test('storage that cannot even be touched, or holds garbage, reads as empty', ()
   storage.setItem('k', '{"not": "a list"}');
   assert.deepEqual(new Outbox('k', () => storage).entries(), []);
 });
+
+test('a busy server is tried again later and later, with jitter, until something goes through', async () => {
+  const { Retry } = await import('../../static/js/outbox.js');
+  const timers = [];
+  const retry = new Retry({
+    base: 500,
+    max: 4000,
+    random: () => 0.9999999,
+    setTimer: (fn, ms) => { timers.push({ fn, ms }); return timers.length; },
+    clearTimer: () => {},
+  });
+  let runs = 0;
+  const again = () => { runs += 1; };
+  assert.equal(retry.schedule(again), 500);
+  assert.equal(retry.schedule(again), null, 'one retry waits at a time');
+  timers[0].fn();
+  assert.equal(runs, 1);
+  assert.deepEqual([retry.schedule(again), (timers.at(-1).fn(), retry.schedule(again))], [1000, 2000]);
+  timers.at(-1).fn();
+  assert.equal(retry.schedule(again), 4000);
+  timers.at(-1).fn();
+  assert.equal(retry.schedule(again), 4000, 'never longer than max');
+  retry.reset();
+  timers.at(-1).fn();
+  assert.equal(retry.schedule(again), 500, 'after a success the shortest delay again');
+  const jittered = new Retry({ base: 1000, random: () => 0, setTimer: () => 1 });
+  assert.equal(jittered.schedule(() => {}), 500, 'half the delay at the least');
+});
+
+test('"busy" is a reply to try again, not a refusal to show', async () => {
+  const { TRANSIENT } = await import('../../static/js/connection.js');
+  assert.ok(TRANSIENT.has('busy'));
+});

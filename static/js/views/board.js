@@ -5,13 +5,14 @@ import { isMine, makeView, renderList } from '../cards.js';
 import { config, limits, t, tn } from '../config.js';
 import { TRANSIENT, connect } from '../connection.js';
 import { announce, h, truncate, uuid4 } from '../dom.js';
-import { Outbox } from '../outbox.js';
+import { Outbox, Retry } from '../outbox.js';
 import { createStore, orderedCards } from '../store.js';
 import { formatSeconds, timerReading } from '../timer.js';
 
 const body = document.body;
 const code = config.code;
 const outbox = new Outbox(`querschnitt-outbox:${code}`);
+const retry = new Retry();
 const compose = document.getElementById('compose-form');
 
 // The board the server rendered into the page, so that the phone shows it (with
@@ -97,7 +98,11 @@ async function flush() {
       } catch {
         break; // no answer in time: keep it, try again on the next connect
       }
-      if (!reply.ok && TRANSIENT.has(reply.code)) break;
+      if (!reply.ok && TRANSIENT.has(reply.code)) {
+        retry.schedule(flush); // busy or too fast: again a little later, not only on reconnect
+        break;
+      }
+      retry.reset();
       outbox.remove(entry.key);
       if (reply.ok && reply.card) store.update('card_edited', { card: reply.card });
       if (!reply.ok) {
