@@ -100,11 +100,11 @@ class PasswordForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    """What to download: the format, the language, with or without participants' names."""
+    """What to download: the format, the language, one workshop or the week, with or without names.
 
-    class Meta:
-        # A download is a GET a link can start; it changes nothing, so no CSRF token.
-        csrf = False
+    Posting it starts a background job (``app.services.exports.jobs``); the form
+    is sent with its CSRF token, since it writes a file on the server.
+    """
 
     format = SelectField(
         _l("Format"),
@@ -115,13 +115,30 @@ class ExportForm(FlaskForm):
             SelectChoice("json", _l("Vollständiger Export zum Wiedereinlesen (.zip)")),
         ],
     )
+    workshop = SelectField(_l("Umfang"), choices=[], validate_choice=True, default="")
     locale = SelectField(
         _l("Sprache"),
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
         default="de",
     )
     names = BooleanField(_l("Mit den Namen der Teilnehmenden (nicht für die Veröffentlichung)"))
-    submit = SubmitField(_l("Herunterladen"))
+    submit = SubmitField(_l("Export starten"))
+
+    def for_event(self, event) -> "ExportForm":
+        """Offer the whole week and each of its workshops (by short code) as the scope."""
+        self.workshop.choices = [SelectChoice("", _l("Die ganze Woche"))] + [
+            SelectChoice(workshop.short_code, workshop.title) for workshop in event.workshops
+        ]
+        return self
+
+    def validate_workshop(self, field) -> None:
+        if field.data and self.format.data == "json":
+            raise ValidationError(
+                _l(
+                    "Der vollständige Export umfasst immer die ganze Woche. "
+                    "Bitte wähle „Die ganze Woche“."
+                )
+            )
 
 
 class PurgeForm(FlaskForm):

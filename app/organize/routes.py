@@ -71,22 +71,8 @@ KIND_LABELS = {
 #: The pages anyone may open: the login itself.
 OPEN_ENDPOINTS = {"organize.login"}
 
-#: Each download format: the name of its builder in app.services.exports, mimetype, extension.
-#: The builders (python-docx, openpyxl) are imported when asked for, not when the server starts.
-DOWNLOADS = {
-    "docx": (
-        "build_docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "docx",
-    ),
-    "xlsx": (
-        "build_xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    ),
-    "csv": ("build_csv", "text/csv; charset=utf-8", "csv"),
-    "json": ("build_json", "application/zip", "zip"),
-}
+#: Seconds a started export may take before the browser is sent to its status page instead.
+QUICK_EXPORT_WAIT = 2.0
 
 
 @bp.before_request
@@ -280,31 +266,138 @@ def _filename(event: Event, workshop: Workshop | None, extension: str) -> str:
     return f"querschnitt-{stem}.{extension}"
 
 
-@bp.route("/e/<slug>/export")
-def export(slug):
-    """Download the event's (or one workshop's) results as Word, Excel, CSV or the complete zip."""
-    event = _event(slug)
-    form = ExportForm(request.args)
-    if not form.validate():
-        abort(400)
-    from app.services import exports
+def _export_page(event: Event, form: ExportForm, status: int = 200):
+    return render_template("organize/export.html", event=event, form=form), status
 
-    builder, mimetype, extension = DOWNLOADS[form.format.data]
-    build = getattr(exports, builder)
-    options = {"locale": form.locale.data, "pseudonymise": not form.names.data}
-    workshop = None
-    if request.args.get("workshop"):
-        workshop = _workshop(request.args["workshop"])
-        if workshop.event_id != event.id or form.format.data == "json":
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+@bp.route("/e/<slug>/export", methods=["GET", "POST"])
+def export(slug):
+    """The download page: choose format, scope and language; posting starts a background job.
+
+    A small export is usually done within moments: the browser gets the file at once.
+    A bigger one leads to its status page, which shows the progress and then the file.
+    """
+    from app.services.exports.jobs import FORMATS, start_export, wait_briefly
+
+    event = _event(slug)
+    if request.method == "GET":
+        # Links may preselect the format and the workshop; a wrong choice is refused.
+        fmt = request.args.get("format", "docx")
+        code = request.args.get("workshop", "")
+        form = ExportForm(
+            formdata=None, format=fmt, workshop=code, locale=request.args.get("locale", "de")
+        ).for_event(event)
+        codes = {choice.value for choice in form.workshop.choices}
+        if fmt not in FORMATS or code not in codes or form.locale.data not in ("de", "en"):
             abort(400)
-        options["workshop_id"] = workshop.id
-    data = build(event.id, **options)
-    filename = _filename(event, workshop, extension)
+        return _export_page(event, form)
+    form = ExportForm().for_event(event)
+    if not form.validate_on_submit():
+        if _wants_json():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return {"ok": False, "error": " ".join(errors)}, 400
+        return _export_page(event, form, 400)
+    workshop = _workshop(form.workshop.data) if form.workshop.data else None
+    fmt = form.format.data
+    job_id = start_export(
+        event.id,
+        fmt,
+        _filename(event, workshop, FORMATS[fmt][2]),
+        workshop_id=workshop and workshop.id,
+        locale=form.locale.data,
+        pseudonymise=not form.names.data,
+    )
+    if _wants_json():
+        return {
+            "ok": True,
+            "job": job_id,
+            "status": url_for("organize.export_job_status", job_id=job_id),
+            "page": url_for("organize.export_job", job_id=job_id),
+        }
+    done = wait_briefly(job_id, QUICK_EXPORT_WAIT)
+    if done is not None and done["state"] == "done":
+        return redirect(url_for("organize.export_file", job_id=job_id), 303)
+    return redirect(url_for("organize.export_job", job_id=job_id), 303)
+
+
+#: What a failed export tells the organizer (the job's own error goes to the log).
+EXPORT_FAILED = _l(
+    "Der Export ist fehlgeschlagen. Bitte starte ihn noch einmal; wenn es wieder nicht klappt, "
+    "sag der technischen Betreuung Bescheid."
+)
+EXPORT_GONE = _l(
+    "Diese Datei gibt es nicht mehr (Exporte werden nach einem Tag gelöscht). "
+    "Bitte starte den Export neu."
+)
+
+
+def _export_status(job_id: str) -> dict:
+    from app.services.exports.jobs import export_path, export_status
+
+    status = export_status(job_id)
+    if status is None:
+        abort(404)
+    view = {
+        "state": status["state"],
+        "progress": round(float(status.get("progress") or 0), 3),
+        "message": status.get("message") or "",
+        "file": None,
+        "filename": None,
+        "error": None,
+    }
+    if status["state"] == "done":
+        path = export_path((status.get("result") or {}).get("file"))
+        if path is None or not path.is_file():
+            view.update(state="gone", error=str(EXPORT_GONE))
+        else:
+            view.update(
+                file=url_for("organize.export_file", job_id=job_id),
+                filename=status["result"]["filename"],
+            )
+    elif status["state"] == "failed":
+        current_app.logger.warning("export job %s failed: %s", job_id, status.get("error"))
+        view["error"] = str(EXPORT_FAILED)
+    return view
+
+
+@bp.route("/export/<job_id>")
+def export_job(job_id):
+    """An export's status page: progress while it runs (refreshing itself), then the file."""
+    view = _export_status(job_id)
+    page = render_template("organize/export_job.html", job_id=job_id, job=view)
+    return Response(page, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/export/<job_id>/stand")
+def export_job_status(job_id):
+    """An export's status as JSON, for the download page's script."""
+    return _export_status(job_id), 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/export/<job_id>/datei")
+def export_file(job_id):
+    """The finished export file; only organizers get here (see ``require_organizer``)."""
+    from app.services.exports.jobs import export_path, export_status
+
+    status = export_status(job_id)
+    if status is None or status["state"] != "done":
+        abort(404)
+    result = status["result"]
+    path = export_path(result.get("file"))
+    if path is None or not path.is_file():
+        view = {"state": "gone", "error": str(EXPORT_GONE), "progress": 1.0, "message": ""}
+        page = render_template("organize/export_job.html", job_id=job_id, job=view)
+        return page, 410
     return Response(
-        data,
-        mimetype=mimetype,
+        path.read_bytes(),
+        mimetype=result["mimetype"],
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": f'attachment; filename="{result["filename"]}"',
             "Cache-Control": "no-store",
         },
     )

@@ -29,3 +29,45 @@ def office(app, organizer):
     response = log_in(browser)
     assert response.status_code == 302
     return browser
+
+
+@pytest.fixture(autouse=True)
+def _stop_job_worker(app):
+    """Stop the export job worker a test started, so no process outlives its test."""
+    yield
+    runner = app.extensions.get("jobs")
+    if runner is not None:
+        runner.close()
+
+
+def export(browser, slug="testwoche", **fields):
+    """Start an export through the download form; return the response to the POST."""
+    page = browser.get(f"/organisation/e/{slug}/export")
+    assert page.status_code == 200
+    data = {"format": "docx", "workshop": "", "locale": "de"}
+    data.update(fields)
+    return browser.post(f"/organisation/e/{slug}/export", data=data)
+
+
+def wait_for_job(browser, job_id, timeout=60):
+    """Poll an export's status until it ended; return the last status."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        status = browser.get(f"/organisation/export/{job_id}/stand").get_json()
+        if status["state"] not in ("queued", "running") or time.monotonic() > end:
+            return status
+        time.sleep(0.1)
+
+
+def download(browser, slug="testwoche", **fields):
+    """Export through the job and return the downloaded file's response."""
+    response = export(browser, slug, **fields)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    if not location.endswith("/datei"):
+        job_id = location.rstrip("/").split("/")[-1]
+        assert wait_for_job(browser, job_id)["state"] == "done"
+        location = f"/organisation/export/{job_id}/datei"
+    return browser.get(location)
