@@ -1,8 +1,10 @@
 """The organizer's pages: login, the live overview, posters, downloads and deleting an event."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from babel.dates import format_timedelta
 from flask import (
     Response,
     abort,
@@ -46,7 +48,7 @@ from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
-from app.services.overview import event_overview
+from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
 from app.services.setup import save_event, save_workshop, week_file
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
@@ -169,7 +171,10 @@ def overview():
         "strings": {
             "online": _("Live: Die Zahlen werden laufend aktualisiert."),
             "offline": _("Keine Verbindung: Die Zahlen sind nicht aktuell. Neuer Versuch läuft."),
+            "never": _("noch keine"),
         },
+        "quiet_after": QUIET_AFTER,
+        "active_phases": sorted(ACTIVE_PHASES),
     }
     return render_template(
         "organize/overview.html",
@@ -177,6 +182,20 @@ def overview():
         phase_labels={phase.value: label for phase, label in PHASE_LABELS.items()},
         page_config=texts,
         export_form=ExportForm(),
+        ago=_ago,
+    )
+
+
+def _ago(seconds: int | None) -> str:
+    """How long ago, as the overview shows it: "vor 3 Min." (the script counts on from there)."""
+    if seconds is None:
+        return _("noch keine")
+    return format_timedelta(
+        timedelta(seconds=-seconds),
+        add_direction=True,
+        format="short",
+        threshold=1,
+        locale=get_locale() or "de",
     )
 
 
