@@ -487,6 +487,18 @@ class IssueAccessForm(FlaskForm):
     submit = SubmitField(_l("Zugang ausgeben"))
 
 
+class AccessSheetForm(FlaskForm):
+    """The access sheet as a PDF: the page just issued sends its link's secret and PIN back.
+
+    Only hashes are stored, so the server cannot make the sheet later: the secret
+    travels in this form (posted, never in an address) and must match the access.
+    """
+
+    token = HiddenField(validators=[DataRequired(), Length(max=128)])
+    pin = HiddenField(validators=[Optional(), Length(max=16)])
+    submit = SubmitField(_l("Als PDF herunterladen"))
+
+
 class RevokeAccessForm(FlaskForm):
     """The button that takes an access away."""
 

@@ -32,6 +32,7 @@ from app.models import Event, FacilitatorAccess, Workshop
 from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
+    AccessSheetForm,
     EventForm,
     ExportForm,
     IssueAccessForm,
@@ -650,10 +651,63 @@ def accesses(code):
             pin=pin,
             pin_address=public_url() + url_for("facilitate.pin_entry"),
             qr=_inline_qr(link, _("QR-Code des Moderationslinks")),
+            sheet_form=AccessSheetForm(formdata=None, token=token, pin=pin or ""),
         )
         # The secrets are in this page only: no cache may keep it.
         return Response(page, headers={"Cache-Control": "no-store"})
     return _accesses_page(workshop, form, 400 if form.is_submitted() else 200)
+
+
+@bp.post("/w/<code>/zugaenge/<int:access_id>/blatt.pdf")
+def access_sheet_pdf(code, access_id):
+    """The access sheet just shown, as a one-page A4 PDF made on the server.
+
+    The page that issued the access posts the link's secret and the PIN back; they
+    must be the ones of this active access (only their hashes are stored).
+    """
+    from werkzeug.security import check_password_hash
+
+    from app.services.access import hash_token
+    from app.services.poster_pdf import AccessSheetText, build_access_pdf
+
+    workshop = _workshop(code)
+    form = AccessSheetForm()
+    access = db.session.get(FacilitatorAccess, access_id)
+    if access is None or access.workshop_id != workshop.id:
+        abort(404)
+    if not form.validate_on_submit() or hash_token(form.token.data) != access.token_hash:
+        abort(400)
+    pin = form.pin.data or None
+    if pin and not (access.pin_hash and check_password_hash(access.pin_hash, pin)):
+        abort(400)
+    if not access.active:
+        abort(410)
+    link = public_url() + url_for("facilitate.facilitator_link", token=form.token.data)
+    text = AccessSheetText(
+        kicker=workshop.event.title,
+        title=_("Moderation: %(title)s", title=workshop.title),
+        holder=_("Persönlicher Zugang für %(name)s", name=access.name),
+        step_link=_("Dein Link zur Moderation (QR-Code scannen oder eintippen):"),
+        link=link,
+        step_pin=_(
+            "Oder auf %(address)s den Workshop-Code und diese PIN eingeben:",
+            address=public_url() + url_for("facilitate.pin_entry"),
+        )
+        if pin
+        else "",
+        code_and_pin=f"{workshop.short_code} · {pin}" if pin else "",
+        note=_("Gib Link und PIN nicht weiter: Sie gehören nur dir."),
+    )
+    filename = f"zugang-{workshop.event.slug}-{workshop.slug}-{access.id}.pdf"
+    return Response(
+        build_access_pdf(text),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # The secrets are in this file: no cache may keep it.
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.post("/w/<code>/zugaenge/<int:access_id>/entziehen")
