@@ -136,7 +136,7 @@ def build_poster_pdf(text: PosterText) -> bytes:
 
 
 def build_access_pdf(text: AccessSheetText) -> bytes:
-    """Return a facilitator's access sheet: who, which workshop, the link as QR code and text, PIN."""
+    """Return a facilitator's access sheet: who, which workshop, the link as QR and text, PIN."""
     pdf = _document(text.title)
     line = _writer(pdf)
     line(13, text.kicker, gap=2)
