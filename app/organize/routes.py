@@ -580,7 +580,7 @@ def import_week():
                 text = text.decode("utf-8")
             except UnicodeDecodeError:
                 raise WeekFileError(f"{name}: " + _("Die Datei ist kein UTF-8-Text.")) from None
-            result = apply_week(parse_week_text(text, name))
+            result = apply_week(parse_week_text(text, name), source=name)
         except WeekFileError as exc:
             db.session.rollback()
             form.file.errors = [*form.file.errors, str(exc)]
