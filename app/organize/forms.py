@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -485,6 +486,19 @@ class IssueAccessForm(FlaskForm):
     )
     pin = BooleanField(_l("Auch eine PIN ausgeben (zum Eintippen auf /moderation)"))
     submit = SubmitField(_l("Zugang ausgeben"))
+
+
+class MoveWorkshopForm(FlaskForm):
+    """The up and down buttons that reorder a week's workshops (no dragging needed)."""
+
+    direction = StringField(validators=[AnyOf(["up", "down"])])
+
+
+class DeleteWorkshopForm(FlaskForm):
+    """Deleting a workshop; one that has cards or participants needs its short name typed."""
+
+    slug = StringField(_l("Kurzname des Workshops zur Bestätigung"), filters=[clean_text])
+    submit = SubmitField(_l("Workshop endgültig löschen"))
 
 
 class AccessSheetForm(FlaskForm):

@@ -33,11 +33,13 @@ from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
     AccessSheetForm,
+    DeleteWorkshopForm,
     EventForm,
     ExportForm,
     IssueAccessForm,
     LoginForm,
     LogoutForm,
+    MoveWorkshopForm,
     PasswordForm,
     PurgeForm,
     RevokeAccessForm,
@@ -51,7 +53,14 @@ from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
 from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
-from app.services.setup import save_event, save_workshop, week_file
+from app.services.setup import (
+    delete_workshop,
+    move_workshop,
+    save_event,
+    save_workshop,
+    week_file,
+    workshop_plan,
+)
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
 
 LOGIN_BUCKET = "organizer_login"
@@ -69,6 +78,8 @@ KIND_LABELS = {
     "vote": _l("Punkte"),
     "moderation_entry": _l("Einträge im Moderationsprotokoll"),
     "facilitator_access": _l("Zugänge für Moderierende"),
+    "need_card": _l("Zuordnungen von Karten zu Bedarfen"),
+    "card_vector": _l("Berechnete Textmerkmale der Karten"),
 }
 
 #: The pages anyone may open: the login itself.
@@ -525,7 +536,63 @@ def edit_event(slug):
 def setup(slug):
     """A week's workshops, with the links to edit each, its poster and its accesses."""
     event = _event(slug)
-    return render_template("organize/setup.html", event=event)
+    return render_template("organize/setup.html", event=event, move_form=MoveWorkshopForm())
+
+
+@bp.post("/w/<code>/verschieben")
+def move(code):
+    """Move a workshop one place up or down in the week's programme (buttons, no dragging)."""
+    workshop = _workshop(code)
+    form = MoveWorkshopForm()
+    if not form.validate_on_submit():
+        abort(400)
+    up = form.direction.data == "up"
+    if move_workshop(workshop, -1 if up else 1):
+        message = _("„%(title)s“ ist eine Stelle nach oben gerückt.", title=workshop.title)
+        if not up:
+            message = _("„%(title)s“ ist eine Stelle nach unten gerückt.", title=workshop.title)
+        flash(message, "success")
+    # Back to the button just used (or its pair at the top or bottom end of the list),
+    # so a keyboard user goes on from there.
+    workshops = workshop.event.workshops
+    direction = form.direction.data
+    if workshop is workshops[0]:
+        direction = "down"
+    elif workshop is workshops[-1]:
+        direction = "up"
+    anchor = f"move-{direction}-{workshop.short_code}"
+    return redirect(url_for("organize.setup", slug=workshop.event.slug, _anchor=anchor))
+
+
+@bp.route("/w/<code>/loeschen", methods=["GET", "POST"])
+def delete_workshop_page(code):
+    """Delete a workshop for good, after a confirmation that names what goes with it.
+
+    A workshop that has cards or participants needs its short name typed.
+    """
+    workshop = _workshop(code)
+    plan = workshop_plan(workshop.id)
+    in_use = bool(plan["card"] or plan["membership"])
+    form = DeleteWorkshopForm()
+    status = 200
+    if form.validate_on_submit():
+        if not in_use or (form.slug.data or "").strip() == workshop.slug:
+            event, title = workshop.event, workshop.title
+            delete_workshop(workshop)
+            flash(_("„%(title)s“ ist mit allen Daten gelöscht.", title=title), "success")
+            return redirect(url_for("organize.setup", slug=event.slug))
+        form.slug.errors.append(_("Der Kurzname stimmt nicht. Es wurde nichts gelöscht."))
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "organize/delete_workshop.html",
+        workshop=workshop,
+        form=form,
+        plan=plan,
+        in_use=in_use,
+        kind_labels=KIND_LABELS,
+    ), status
 
 
 def _workshop_page(event: Event, workshop: Workshop | None):

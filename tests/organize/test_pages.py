@@ -11,7 +11,7 @@ from docx import Document
 
 from app.extensions import db
 from app.models import Card, Event, Workshop
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, database_urls
 from tests.organize.conftest import download, export, wait_for_job
 
 MIMETYPES = {
@@ -60,6 +60,7 @@ def test_an_unknown_workshop_has_no_poster(office):
     assert office.get("/organisation/w/ZZZZZZ/plakat").status_code == 404
 
 
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv", "json"])
 def test_each_download_has_its_mimetype_and_opens(office, fmt):
     response = download(office, format=fmt)
