@@ -184,6 +184,7 @@ def overview():
             "online": _("Live: Die Zahlen werden laufend aktualisiert."),
             "offline": _("Keine Verbindung: Die Zahlen sind nicht aktuell. Neuer Versuch läuft."),
             "never": _("noch keine"),
+            **export_texts(),
         },
         "quiet_after": QUIET_AFTER,
         "active_phases": sorted(ACTIVE_PHASES),
@@ -297,8 +298,23 @@ def _filename(event: Event, workshop: Workshop | None, extension: str) -> str:
     return f"querschnitt-{stem}.{extension}"
 
 
+def export_texts() -> dict:
+    """The texts of ``static/js/views/export.js``, for the page config of the pages using it."""
+    return {
+        "queued": _("Der Export wartet auf seinen Start …"),
+        "running": _("Der Export läuft: {percent} %"),
+        "done": _("Der Export ist fertig: {name}. Der Download beginnt."),
+        "download": _("%(name)s herunterladen", name="{name}"),
+        "failed": str(EXPORT_FAILED),
+        "offline": _("Keine Verbindung zum Server. Neuer Versuch läuft …"),
+    }
+
+
 def _export_page(event: Event, form: ExportForm, status: int = 200):
-    return render_template("organize/export.html", event=event, form=form), status
+    page_config = {"strings": export_texts()}
+    return render_template(
+        "organize/export.html", event=event, form=form, page_config=page_config
+    ), status
 
 
 def _wants_json() -> bool:
@@ -400,7 +416,12 @@ def _export_status(job_id: str) -> dict:
 def export_job(job_id):
     """An export's status page: progress while it runs (refreshing itself), then the file."""
     view = _export_status(job_id)
-    page = render_template("organize/export_job.html", job_id=job_id, job=view)
+    page = render_template(
+        "organize/export_job.html",
+        job_id=job_id,
+        job=view,
+        page_config={"strings": export_texts()},
+    )
     return Response(page, headers={"Cache-Control": "no-store"})
 
 
@@ -422,7 +443,12 @@ def export_file(job_id):
     path = export_path(result.get("file"))
     if path is None or not path.is_file():
         view = {"state": "gone", "error": str(EXPORT_GONE), "progress": 1.0, "message": ""}
-        page = render_template("organize/export_job.html", job_id=job_id, job=view)
+        page = render_template(
+            "organize/export_job.html",
+            job_id=job_id,
+            job=view,
+            page_config={"strings": export_texts()},
+        )
         return page, 410
     return Response(
         path.read_bytes(),

@@ -100,7 +100,6 @@ function statusPage(section) {
   }).then(() => window.location.reload());
 }
 
-const form = document.querySelector('form[data-export]');
-if (form) downloadPage(form);
+for (const form of document.querySelectorAll('form[data-export]')) downloadPage(form);
 const section = document.querySelector('.export-job[data-status-url]');
 if (section && ['queued', 'running'].includes(section.dataset.state)) statusPage(section);
