@@ -61,13 +61,21 @@ def wait_for_job(browser, job_id, timeout=60):
         time.sleep(0.1)
 
 
-def download(browser, slug="testwoche", **fields):
-    """Export through the job and return the downloaded file's response."""
-    response = export(browser, slug, **fields)
+def file_url(browser, response) -> str:
+    """The address of the finished file of an export just started (waiting for it if need be).
+
+    A small export usually answers with the file at once; on a busy machine it may
+    send the browser to the job's page first.
+    """
     assert response.status_code == 303, response.get_data(as_text=True)
     location = response.headers["Location"]
     if not location.endswith("/datei"):
         job_id = location.rstrip("/").split("/")[-1]
         assert wait_for_job(browser, job_id)["state"] == "done"
         location = f"/organisation/export/{job_id}/datei"
-    return browser.get(location)
+    return location
+
+
+def download(browser, slug="testwoche", **fields):
+    """Export through the job and return the downloaded file's response."""
+    return browser.get(file_url(browser, export(browser, slug, **fields)))
