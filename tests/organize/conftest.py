@@ -32,8 +32,12 @@ def office(app, organizer):
 
 
 @pytest.fixture(autouse=True)
-def _stop_job_worker(app):
-    """Stop the export job worker a test started, so no process outlives its test."""
+def _own_instance_and_job_worker(app, tmp_path):
+    """Give each test its own instance folder (export files), and stop the job worker after it.
+
+    The worker is started on the first export and takes the instance folder from the app.
+    """
+    app.instance_path = str(tmp_path / "instance")
     yield
     runner = app.extensions.get("jobs")
     if runner is not None:
