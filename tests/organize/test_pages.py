@@ -331,3 +331,17 @@ def test_the_organizer_pages_speak_english_when_chosen(office, actions):
     )
     poster = office.get(f"/organisation/w/{code}/plakat", headers=headers).get_data(as_text=True)
     assert "Scan the QR code" in poster and "09:00–16:00" in poster and "Uhr" not in poster
+
+
+def test_an_export_that_fails_in_the_worker_shows_the_german_message(office, app):
+    from app.services.exports.jobs import start_export
+
+    with app.app_context():
+        # An event that is not there: the builder raises in the worker process.
+        job_id = start_export(999_999, "csv", "querschnitt-weg.csv")
+    status = wait_for_job(office, job_id)
+    assert status["state"] == "failed"
+    assert status["error"].startswith("Der Export ist fehlgeschlagen.")
+    page = office.get(f"/organisation/export/{job_id}").get_data(as_text=True)
+    assert "Der Export ist fehlgeschlagen." in page and 'role="alert"' in page
+    assert office.get(f"/organisation/export/{job_id}/datei").status_code == 404
