@@ -236,4 +236,6 @@ def test_under_gevent_the_event_loop_keeps_running(tmp_path):
     ).stdout
     figures = json.loads(out.splitlines()[-1])
     assert figures["ticks"] > 50
-    assert figures["max_gap"] < 0.1
+    # Run on the loop, the one-second burn would stop every tick for a whole second; the
+    # bound is loose because this machine may be shared (scheduling noise is not the point).
+    assert figures["max_gap"] < 0.5
