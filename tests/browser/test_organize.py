@@ -159,6 +159,14 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
     expect(office.locator(f'tr[data-code="{code}"] .quiet-flag')).to_be_hidden()
     assert_accessible(office, axe_source, "organizer overview with activity")
 
+    # The week's export right from the overview shows its progress there too.
+    week = office.locator("section", has=office.get_by_role("heading", name=re.compile("Browser")))
+    week.locator("select[name=format]").select_option("csv")
+    with office.expect_download() as download:
+        week.get_by_role("button", name="Export starten").click()
+    expect(week.locator("[data-export-text]")).to_contain_text("Der Export ist fertig")
+    assert download.value.suggested_filename == "querschnitt-browserwoche.csv"
+
     # Each export through the job page: started, watched, downloaded.
     office.goto("/organisation/e/browserwoche/export")
     assert_accessible(office, axe_source, "export page")
