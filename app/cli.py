@@ -327,9 +327,13 @@ def purge_event_command(slug: str, yes: bool) -> None:
 )
 @with_appcontext
 def purge_expired_command(today) -> None:
-    """Delete every event past its retention period (for cron); print what was deleted."""
+    """Delete every event past its retention period (for cron); print what was deleted.
+
+    Export files older than a day are removed too.
+    """
     from datetime import date
 
+    from app.services.exports.jobs import clean_exports
     from app.services.retention import purge_expired
 
     day = today.date() if today else date.today()
@@ -337,6 +341,9 @@ def purge_expired_command(today) -> None:
     for slug, counts in done:
         click.echo(f"{slug}: gelöscht ({_counts(counts)})")
     click.echo(f"{len(done)} Veranstaltung(en) nach Ablauf der Aufbewahrungsfrist gelöscht.")
+    removed = clean_exports()
+    if removed:
+        click.echo(f"{removed} alte Exportdatei(en) gelöscht.")
 
 
 @click.command("create-organizer")

@@ -177,6 +177,10 @@ def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=N
         skip_sid=skip_sid,
         namespace=Screen.PHONE.namespace,
     )
+    # Votes carry no time of their own: the organizer's overview shows this as last activity.
+    from app.services.overview import note_activity
+
+    note_activity(workshop_id)
     changes.mark("tally", workshop_id)
     changes.mark("presence", workshop_id)
 

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -100,11 +101,11 @@ class PasswordForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    """What to download: the format, the language, with or without participants' names."""
+    """What to download: the format, the language, one workshop or the week, with or without names.
 
-    class Meta:
-        # A download is a GET a link can start; it changes nothing, so no CSRF token.
-        csrf = False
+    Posting it starts a background job (``app.services.exports.jobs``); the form
+    is sent with its CSRF token, since it writes a file on the server.
+    """
 
     format = SelectField(
         _l("Format"),
@@ -115,13 +116,30 @@ class ExportForm(FlaskForm):
             SelectChoice("json", _l("Vollständiger Export zum Wiedereinlesen (.zip)")),
         ],
     )
+    workshop = SelectField(_l("Umfang"), choices=[], validate_choice=True, default="")
     locale = SelectField(
         _l("Sprache"),
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
         default="de",
     )
     names = BooleanField(_l("Mit den Namen der Teilnehmenden (nicht für die Veröffentlichung)"))
-    submit = SubmitField(_l("Herunterladen"))
+    submit = SubmitField(_l("Export starten"))
+
+    def for_event(self, event) -> "ExportForm":
+        """Offer the whole week and each of its workshops (by short code) as the scope."""
+        self.workshop.choices = [SelectChoice("", _l("Die ganze Woche"))] + [
+            SelectChoice(workshop.short_code, workshop.title) for workshop in event.workshops
+        ]
+        return self
+
+    def validate_workshop(self, field) -> None:
+        if field.data and self.format.data == "json":
+            raise ValidationError(
+                _l(
+                    "Der vollständige Export umfasst immer die ganze Woche. "
+                    "Bitte wähle „Die ganze Woche“."
+                )
+            )
 
 
 class PurgeForm(FlaskForm):
@@ -468,6 +486,31 @@ class IssueAccessForm(FlaskForm):
     )
     pin = BooleanField(_l("Auch eine PIN ausgeben (zum Eintippen auf /moderation)"))
     submit = SubmitField(_l("Zugang ausgeben"))
+
+
+class MoveWorkshopForm(FlaskForm):
+    """The up and down buttons that reorder a week's workshops (no dragging needed)."""
+
+    direction = StringField(validators=[AnyOf(["up", "down"])])
+
+
+class DeleteWorkshopForm(FlaskForm):
+    """Deleting a workshop; one that has cards or participants needs its short name typed."""
+
+    slug = StringField(_l("Kurzname des Workshops zur Bestätigung"), filters=[clean_text])
+    submit = SubmitField(_l("Workshop endgültig löschen"))
+
+
+class AccessSheetForm(FlaskForm):
+    """The access sheet as a PDF: the page just issued sends its link's secret and PIN back.
+
+    Only hashes are stored, so the server cannot make the sheet later: the secret
+    travels in this form (posted, never in an address) and must match the access.
+    """
+
+    token = HiddenField(validators=[DataRequired(), Length(max=128)])
+    pin = HiddenField(validators=[Optional(), Length(max=16)])
+    submit = SubmitField(_l("Als PDF herunterladen"))
 
 
 class RevokeAccessForm(FlaskForm):

@@ -1,8 +1,10 @@
 """The organizer's pages: login, the live overview, posters, downloads and deleting an event."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from babel.dates import format_timedelta
 from flask import (
     Response,
     abort,
@@ -30,11 +32,14 @@ from app.models import Event, FacilitatorAccess, Workshop
 from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
+    AccessSheetForm,
+    DeleteWorkshopForm,
     EventForm,
     ExportForm,
     IssueAccessForm,
     LoginForm,
     LogoutForm,
+    MoveWorkshopForm,
     PasswordForm,
     PurgeForm,
     RevokeAccessForm,
@@ -46,9 +51,16 @@ from app.services.access import issue_access, revoke_access
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
-from app.services.overview import event_overview
+from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
-from app.services.setup import save_event, save_workshop, week_file
+from app.services.setup import (
+    delete_workshop,
+    move_workshop,
+    save_event,
+    save_workshop,
+    week_file,
+    workshop_plan,
+)
 from app.services.weeks import WeekFileError, apply_week, parse_week_text
 
 LOGIN_BUCKET = "organizer_login"
@@ -66,27 +78,15 @@ KIND_LABELS = {
     "vote": _l("Punkte"),
     "moderation_entry": _l("Einträge im Moderationsprotokoll"),
     "facilitator_access": _l("Zugänge für Moderierende"),
+    "need_card": _l("Zuordnungen von Karten zu Bedarfen"),
+    "card_vector": _l("Berechnete Textmerkmale der Karten"),
 }
 
 #: The pages anyone may open: the login itself.
 OPEN_ENDPOINTS = {"organize.login"}
 
-#: Each download format: the name of its builder in app.services.exports, mimetype, extension.
-#: The builders (python-docx, openpyxl) are imported when asked for, not when the server starts.
-DOWNLOADS = {
-    "docx": (
-        "build_docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "docx",
-    ),
-    "xlsx": (
-        "build_xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    ),
-    "csv": ("build_csv", "text/csv; charset=utf-8", "csv"),
-    "json": ("build_json", "application/zip", "zip"),
-}
+#: Seconds a started export may take before the browser is sent to its status page instead.
+QUICK_EXPORT_WAIT = 2.0
 
 
 @bp.before_request
@@ -183,7 +183,11 @@ def overview():
         "strings": {
             "online": _("Live: Die Zahlen werden laufend aktualisiert."),
             "offline": _("Keine Verbindung: Die Zahlen sind nicht aktuell. Neuer Versuch läuft."),
+            "never": _("noch keine"),
+            **export_texts(),
         },
+        "quiet_after": QUIET_AFTER,
+        "active_phases": sorted(ACTIVE_PHASES),
     }
     return render_template(
         "organize/overview.html",
@@ -191,6 +195,20 @@ def overview():
         phase_labels={phase.value: label for phase, label in PHASE_LABELS.items()},
         page_config=texts,
         export_form=ExportForm(),
+        ago=_ago,
+    )
+
+
+def _ago(seconds: int | None) -> str:
+    """How long ago, as the overview shows it: "vor 3 Min." (the script counts on from there)."""
+    if seconds is None:
+        return _("noch keine")
+    return format_timedelta(
+        timedelta(seconds=-seconds),
+        add_direction=True,
+        format="short",
+        threshold=1,
+        locale=get_locale() or "de",
     )
 
 
@@ -280,31 +298,163 @@ def _filename(event: Event, workshop: Workshop | None, extension: str) -> str:
     return f"querschnitt-{stem}.{extension}"
 
 
-@bp.route("/e/<slug>/export")
-def export(slug):
-    """Download the event's (or one workshop's) results as Word, Excel, CSV or the complete zip."""
-    event = _event(slug)
-    form = ExportForm(request.args)
-    if not form.validate():
-        abort(400)
-    from app.services import exports
+def export_texts() -> dict:
+    """The texts of ``static/js/views/export.js``, for the page config of the pages using it."""
+    return {
+        "queued": _("Der Export wartet auf seinen Start …"),
+        "running": _("Der Export läuft: {percent} %"),
+        "done": _("Der Export ist fertig: {name}. Der Download beginnt."),
+        "download": _("%(name)s herunterladen", name="{name}"),
+        "failed": str(EXPORT_FAILED),
+        "offline": _("Keine Verbindung zum Server. Neuer Versuch läuft …"),
+    }
 
-    builder, mimetype, extension = DOWNLOADS[form.format.data]
-    build = getattr(exports, builder)
-    options = {"locale": form.locale.data, "pseudonymise": not form.names.data}
-    workshop = None
-    if request.args.get("workshop"):
-        workshop = _workshop(request.args["workshop"])
-        if workshop.event_id != event.id or form.format.data == "json":
+
+def _export_page(event: Event, form: ExportForm, status: int = 200):
+    page_config = {"strings": export_texts()}
+    return render_template(
+        "organize/export.html", event=event, form=form, page_config=page_config
+    ), status
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+@bp.route("/e/<slug>/export", methods=["GET", "POST"])
+def export(slug):
+    """The download page: choose format, scope and language; posting starts a background job.
+
+    A small export is usually done within moments: the browser gets the file at once.
+    A bigger one leads to its status page, which shows the progress and then the file.
+    """
+    from app.services.exports.jobs import FORMATS, start_export, wait_briefly
+
+    event = _event(slug)
+    if request.method == "GET":
+        # Links may preselect the format and the workshop; a wrong choice is refused.
+        fmt = request.args.get("format", "docx")
+        code = request.args.get("workshop", "")
+        form = ExportForm(
+            formdata=None, format=fmt, workshop=code, locale=request.args.get("locale", "de")
+        ).for_event(event)
+        codes = {choice.value for choice in form.workshop.choices}
+        if fmt not in FORMATS or code not in codes or form.locale.data not in ("de", "en"):
             abort(400)
-        options["workshop_id"] = workshop.id
-    data = build(event.id, **options)
-    filename = _filename(event, workshop, extension)
+        return _export_page(event, form)
+    form = ExportForm().for_event(event)
+    if not form.validate_on_submit():
+        if _wants_json():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return {"ok": False, "error": " ".join(errors)}, 400
+        return _export_page(event, form, 400)
+    workshop = _workshop(form.workshop.data) if form.workshop.data else None
+    fmt = form.format.data
+    job_id = start_export(
+        event.id,
+        fmt,
+        _filename(event, workshop, FORMATS[fmt][2]),
+        workshop_id=workshop and workshop.id,
+        locale=form.locale.data,
+        pseudonymise=not form.names.data,
+    )
+    if _wants_json():
+        return {
+            "ok": True,
+            "job": job_id,
+            "status": url_for("organize.export_job_status", job_id=job_id),
+            "page": url_for("organize.export_job", job_id=job_id),
+        }
+    done = wait_briefly(job_id, QUICK_EXPORT_WAIT)
+    if done is not None and done["state"] == "done":
+        return redirect(url_for("organize.export_file", job_id=job_id), 303)
+    return redirect(url_for("organize.export_job", job_id=job_id), 303)
+
+
+#: What a failed export tells the organizer (the job's own error goes to the log).
+EXPORT_FAILED = _l(
+    "Der Export ist fehlgeschlagen. Bitte starte ihn noch einmal; wenn es wieder nicht klappt, "
+    "sag der technischen Betreuung Bescheid."
+)
+EXPORT_GONE = _l(
+    "Diese Datei gibt es nicht mehr (Exporte werden nach einem Tag gelöscht). "
+    "Bitte starte den Export neu."
+)
+
+
+def _export_status(job_id: str) -> dict:
+    from app.services.exports.jobs import export_path, export_status
+
+    status = export_status(job_id)
+    if status is None:
+        abort(404)
+    view = {
+        "state": status["state"],
+        "progress": round(float(status.get("progress") or 0), 3),
+        "message": status.get("message") or "",
+        "file": None,
+        "filename": None,
+        "error": None,
+    }
+    if status["state"] == "done":
+        path = export_path((status.get("result") or {}).get("file"))
+        if path is None or not path.is_file():
+            view.update(state="gone", error=str(EXPORT_GONE))
+        else:
+            view.update(
+                file=url_for("organize.export_file", job_id=job_id),
+                filename=status["result"]["filename"],
+            )
+    elif status["state"] == "failed":
+        current_app.logger.warning("export job %s failed: %s", job_id, status.get("error"))
+        view["error"] = str(EXPORT_FAILED)
+    return view
+
+
+@bp.route("/export/<job_id>")
+def export_job(job_id):
+    """An export's status page: progress while it runs (refreshing itself), then the file."""
+    view = _export_status(job_id)
+    page = render_template(
+        "organize/export_job.html",
+        job_id=job_id,
+        job=view,
+        page_config={"strings": export_texts()},
+    )
+    return Response(page, headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/export/<job_id>/stand")
+def export_job_status(job_id):
+    """An export's status as JSON, for the download page's script."""
+    return _export_status(job_id), 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/export/<job_id>/datei")
+def export_file(job_id):
+    """The finished export file; only organizers get here (see ``require_organizer``)."""
+    from app.services.exports.jobs import export_path, export_status
+
+    status = export_status(job_id)
+    if status is None or status["state"] != "done":
+        abort(404)
+    result = status["result"]
+    path = export_path(result.get("file"))
+    if path is None or not path.is_file():
+        view = {"state": "gone", "error": str(EXPORT_GONE), "progress": 1.0, "message": ""}
+        page = render_template(
+            "organize/export_job.html",
+            job_id=job_id,
+            job=view,
+            page_config={"strings": export_texts()},
+        )
+        return page, 410
     return Response(
-        data,
-        mimetype=mimetype,
+        path.read_bytes(),
+        mimetype=result["mimetype"],
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": f'attachment; filename="{result["filename"]}"',
             "Cache-Control": "no-store",
         },
     )
@@ -412,7 +562,63 @@ def edit_event(slug):
 def setup(slug):
     """A week's workshops, with the links to edit each, its poster and its accesses."""
     event = _event(slug)
-    return render_template("organize/setup.html", event=event)
+    return render_template("organize/setup.html", event=event, move_form=MoveWorkshopForm())
+
+
+@bp.post("/w/<code>/verschieben")
+def move(code):
+    """Move a workshop one place up or down in the week's programme (buttons, no dragging)."""
+    workshop = _workshop(code)
+    form = MoveWorkshopForm()
+    if not form.validate_on_submit():
+        abort(400)
+    up = form.direction.data == "up"
+    if move_workshop(workshop, -1 if up else 1):
+        message = _("„%(title)s“ ist eine Stelle nach oben gerückt.", title=workshop.title)
+        if not up:
+            message = _("„%(title)s“ ist eine Stelle nach unten gerückt.", title=workshop.title)
+        flash(message, "success")
+    # Back to the button just used (or its pair at the top or bottom end of the list),
+    # so a keyboard user goes on from there.
+    workshops = workshop.event.workshops
+    direction = form.direction.data
+    if workshop is workshops[0]:
+        direction = "down"
+    elif workshop is workshops[-1]:
+        direction = "up"
+    anchor = f"move-{direction}-{workshop.short_code}"
+    return redirect(url_for("organize.setup", slug=workshop.event.slug, _anchor=anchor))
+
+
+@bp.route("/w/<code>/loeschen", methods=["GET", "POST"])
+def delete_workshop_page(code):
+    """Delete a workshop for good, after a confirmation that names what goes with it.
+
+    A workshop that has cards or participants needs its short name typed.
+    """
+    workshop = _workshop(code)
+    plan = workshop_plan(workshop.id)
+    in_use = bool(plan["card"] or plan["membership"])
+    form = DeleteWorkshopForm()
+    status = 200
+    if form.validate_on_submit():
+        if not in_use or (form.slug.data or "").strip() == workshop.slug:
+            event, title = workshop.event, workshop.title
+            delete_workshop(workshop)
+            flash(_("„%(title)s“ ist mit allen Daten gelöscht.", title=title), "success")
+            return redirect(url_for("organize.setup", slug=event.slug))
+        form.slug.errors.append(_("Der Kurzname stimmt nicht. Es wurde nichts gelöscht."))
+        status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "organize/delete_workshop.html",
+        workshop=workshop,
+        form=form,
+        plan=plan,
+        in_use=in_use,
+        kind_labels=KIND_LABELS,
+    ), status
 
 
 def _workshop_page(event: Event, workshop: Workshop | None):
@@ -467,7 +673,7 @@ def import_week():
                 text = text.decode("utf-8")
             except UnicodeDecodeError:
                 raise WeekFileError(f"{name}: " + _("Die Datei ist kein UTF-8-Text.")) from None
-            result = apply_week(parse_week_text(text, name))
+            result = apply_week(parse_week_text(text, name), source=name)
         except WeekFileError as exc:
             db.session.rollback()
             form.file.errors = [*form.file.errors, str(exc)]
@@ -538,10 +744,63 @@ def accesses(code):
             pin=pin,
             pin_address=public_url() + url_for("facilitate.pin_entry"),
             qr=_inline_qr(link, _("QR-Code des Moderationslinks")),
+            sheet_form=AccessSheetForm(formdata=None, token=token, pin=pin or ""),
         )
         # The secrets are in this page only: no cache may keep it.
         return Response(page, headers={"Cache-Control": "no-store"})
     return _accesses_page(workshop, form, 400 if form.is_submitted() else 200)
+
+
+@bp.post("/w/<code>/zugaenge/<int:access_id>/blatt.pdf")
+def access_sheet_pdf(code, access_id):
+    """The access sheet just shown, as a one-page A4 PDF made on the server.
+
+    The page that issued the access posts the link's secret and the PIN back; they
+    must be the ones of this active access (only their hashes are stored).
+    """
+    from werkzeug.security import check_password_hash
+
+    from app.services.access import hash_token
+    from app.services.poster_pdf import AccessSheetText, build_access_pdf
+
+    workshop = _workshop(code)
+    form = AccessSheetForm()
+    access = db.session.get(FacilitatorAccess, access_id)
+    if access is None or access.workshop_id != workshop.id:
+        abort(404)
+    if not form.validate_on_submit() or hash_token(form.token.data) != access.token_hash:
+        abort(400)
+    pin = form.pin.data or None
+    if pin and not (access.pin_hash and check_password_hash(access.pin_hash, pin)):
+        abort(400)
+    if not access.active:
+        abort(410)
+    link = public_url() + url_for("facilitate.facilitator_link", token=form.token.data)
+    text = AccessSheetText(
+        kicker=workshop.event.title,
+        title=_("Moderation: %(title)s", title=workshop.title),
+        holder=_("Persönlicher Zugang für %(name)s", name=access.name),
+        step_link=_("Dein Link zur Moderation (QR-Code scannen oder eintippen):"),
+        link=link,
+        step_pin=_(
+            "Oder auf %(address)s den Workshop-Code und diese PIN eingeben:",
+            address=public_url() + url_for("facilitate.pin_entry"),
+        )
+        if pin
+        else "",
+        code_and_pin=f"{workshop.short_code} · {pin}" if pin else "",
+        note=_("Gib Link und PIN nicht weiter: Sie gehören nur dir."),
+    )
+    filename = f"zugang-{workshop.event.slug}-{workshop.slug}-{access.id}.pdf"
+    return Response(
+        build_access_pdf(text),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # The secrets are in this file: no cache may keep it.
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.post("/w/<code>/zugaenge/<int:access_id>/entziehen")

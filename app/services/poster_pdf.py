@@ -1,4 +1,4 @@
-"""The workshop poster as a one-page A4 PDF, made on the server (fpdf2, no image library)."""
+"""The workshop poster and a facilitator's access sheet as one-page A4 PDFs (fpdf2, no images)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,17 +47,38 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def build_poster_pdf(text: PosterText) -> bytes:
-    """Return the poster: title, time and room, a big QR code, the address and the short code."""
+@dataclass(frozen=True)
+class AccessSheetText:
+    """What a facilitator's access sheet says, already in the organizer's language."""
+
+    kicker: str
+    title: str
+    holder: str
+    step_link: str
+    link: str
+    #: The PIN part is left out when the access has no PIN.
+    step_pin: str = ""
+    code_and_pin: str = ""
+    note: str = ""
+
+
+def _document(title: str) -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_title(text.title)
+    pdf.set_title(title)
     pdf.set_creator("Querschnitt")
     pdf.add_font("DejaVu", "", str(_font("DejaVuSans.ttf")))
     pdf.add_font("DejaVu", "B", str(_font("DejaVuSans-Bold.ttf")))
+    pdf.add_font("DejaVuMono", "", str(_font("DejaVuSansMono.ttf")))
     pdf.add_font("DejaVuMono", "B", str(_font("DejaVuSansMono-Bold.ttf")))
     pdf.add_page()
+    pdf.set_y(MARGIN)
+    return pdf
+
+
+def _writer(pdf: FPDF):
+    """A function writing one centred paragraph: ``line(size, text, style, family, gap)``."""
     width = PAGE_W - 2 * MARGIN
 
     def line(size: float, value: str, style: str = "", family: str = "DejaVu", gap: float = 1):
@@ -67,15 +88,12 @@ def build_poster_pdf(text: PosterText) -> bytes:
         pdf.multi_cell(width, size * 0.45, value, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    pdf.set_y(MARGIN)
-    line(13, text.kicker, gap=2)
-    line(28, text.title, "B", gap=3)
-    line(15, text.when)
-    line(15, text.room, gap=4)
-    line(17, text.call, "B", gap=2)
+    return line
 
-    matrix = qr_matrix(text.link)
-    size = 130.0
+
+def _qr(pdf: FPDF, data: str, size: float) -> None:
+    """Draw the QR code centred below the current line, ``size`` mm wide, and move below it."""
+    matrix = qr_matrix(data)
     module = size / len(matrix)
     left, top = (PAGE_W - size) / 2, pdf.get_y()
     pdf.set_fill_color(0, 0, 0)
@@ -97,9 +115,44 @@ def build_poster_pdf(text: PosterText) -> bytes:
                 style="F",
             )
     pdf.set_y(top + size + 2)
+
+
+def build_poster_pdf(text: PosterText) -> bytes:
+    """Return the poster: title, time and room, a big QR code, the address and the short code."""
+    pdf = _document(text.title)
+    line = _writer(pdf)
+    line(13, text.kicker, gap=2)
+    line(28, text.title, "B", gap=3)
+    line(15, text.when)
+    line(15, text.room, gap=4)
+    line(17, text.call, "B", gap=2)
+    _qr(pdf, text.link, 130.0)
     line(13, text.step_address)
     line(19, text.address, "B", gap=3)
     line(13, text.step_code)
     line(44, text.code, "B", family="DejaVuMono", gap=3)
+    line(12, text.note)
+    return bytes(pdf.output())
+
+
+def build_access_pdf(text: AccessSheetText) -> bytes:
+    """Return a facilitator's access sheet: who, which workshop, the link as QR and text, PIN."""
+    pdf = _document(text.title)
+    line = _writer(pdf)
+    line(13, text.kicker, gap=2)
+    line(24, text.title, "B", gap=3)
+    line(15, text.holder, gap=5)
+    _qr(pdf, text.link, 115.0)
+    line(13, text.step_link, gap=2)
+    # The link holds a long secret: monospaced, so that 0/O and 1/l can be told apart,
+    # and on one line (smaller if need be), since a break inside the secret misleads typing.
+    size = 12.0
+    pdf.set_font("DejaVuMono", "", size)
+    while size > 7 and pdf.get_string_width(text.link) > PAGE_W - 2 * MARGIN - 2:
+        size -= 0.5
+        pdf.set_font("DejaVuMono", "", size)
+    line(size, text.link, family="DejaVuMono", gap=6)
+    line(13, text.step_pin, gap=2)
+    line(30, text.code_and_pin, "B", family="DejaVuMono", gap=6)
     line(12, text.note)
     return bytes(pdf.output())

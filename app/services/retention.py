@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Event, Vote
+from app.services.exports.jobs import clean_exports
 from app.services.exports.scope import EVENT_TABLES, votes_of
 
 
@@ -34,6 +35,7 @@ def purge_event(event_id: int) -> dict[str, int]:
         db.session.execute(delete(spec.table).where(_where(spec, event_id)))
     db.session.commit()
     db.session.expunge_all()
+    clean_exports(event_id=event_id)
     return counts
 
 

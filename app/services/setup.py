@@ -9,10 +9,21 @@ import json
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import Event, Participant, StakeholderGroup, Workshop
+from app.models import (
+    Card,
+    Event,
+    FacilitatorAccess,
+    Membership,
+    ModerationEntry,
+    Participant,
+    StakeholderGroup,
+    Vote,
+    Workshop,
+)
+from app.models.synthesis import CardVector, NeedCard
 from app.services.errors import ServiceError
 from app.services.tokens import new_short_code, new_token
 
@@ -139,6 +150,76 @@ def save_workshop(event: Event, workshop: Workshop | None, values: dict) -> Work
         setattr(workshop, field, value)
     db.session.commit()
     return workshop
+
+
+def move_workshop(workshop: Workshop, step: int) -> bool:
+    """Move a workshop one place up (``step=-1``) or down (``+1``) in the week's programme.
+
+    :return: whether it moved (the first cannot go up, the last not down).
+    """
+    workshops = list(workshop.event.workshops)
+    index = workshops.index(workshop)
+    other = index + step
+    if step not in (-1, 1) or not 0 <= other < len(workshops):
+        return False
+    workshops[index], workshops[other] = workshops[other], workshops[index]
+    for position, each in enumerate(workshops):
+        each.position = position
+    db.session.commit()
+    db.session.expire(workshop.event, ["workshops"])
+    return True
+
+
+def _workshop_rows(workshop_id: int) -> dict:
+    """Each table's rows that belong to one workshop, as WHERE clauses, children first."""
+    cards = select(Card.id).where(Card.workshop_id == workshop_id)
+    return {
+        "vote": Vote.card_id.in_(cards),
+        "need_card": NeedCard.card_id.in_(cards),
+        "card_vector": CardVector.card_id.in_(cards),
+        "card": Card.workshop_id == workshop_id,
+        "membership": Membership.workshop_id == workshop_id,
+        "moderation_entry": ModerationEntry.workshop_id == workshop_id,
+        "facilitator_access": FacilitatorAccess.workshop_id == workshop_id,
+    }
+
+
+_MODELS = {
+    "vote": Vote,
+    "need_card": NeedCard,
+    "card_vector": CardVector,
+    "card": Card,
+    "membership": Membership,
+    "moderation_entry": ModerationEntry,
+    "facilitator_access": FacilitatorAccess,
+}
+
+
+def workshop_plan(workshop_id: int) -> dict[str, int]:
+    """How many rows of each kind deleting the workshop would delete (nothing is deleted)."""
+    return {
+        kind: db.session.scalar(select(func.count()).select_from(_MODELS[kind]).where(where))
+        for kind, where in _workshop_rows(workshop_id).items()
+    }
+
+
+def delete_workshop(workshop: Workshop) -> dict[str, int]:
+    """Delete a workshop with its cards, dots, memberships, log and accesses, in one transaction.
+
+    The participants stay (they belong to the week); the others keep their order.
+    :return: the rows deleted per kind.
+    """
+    event, workshop_id = workshop.event, workshop.id
+    counts = workshop_plan(workshop_id)
+    # Children first, so that the result does not depend on the database enforcing cascades.
+    for kind, where in _workshop_rows(workshop_id).items():
+        db.session.execute(delete(_MODELS[kind]).where(where))
+    event.workshops.remove(workshop)
+    db.session.delete(workshop)
+    for position, each in enumerate(event.workshops):
+        each.position = position
+    db.session.commit()
+    return counts
 
 
 # ---- the week file, written back out ----

@@ -1,6 +1,7 @@
 """Loading a workshop week from a TOML file in ``sessions/``."""
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
@@ -8,8 +9,21 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
+from app.fields import BIDI_CONTROLS, has_visible_character
 from app.models import Event, StakeholderGroup
-from app.services.setup import new_workshop
+from app.services.setup import (
+    DESCRIPTION_MAX,
+    DOTS_RANGE,
+    GROUP_KEY_MAX,
+    GROUP_LABEL_MAX,
+    SLUG_MAX,
+    TITLE_MAX,
+    new_workshop,
+    slug_ok,
+)
+
+#: The longest list of facilitators, written as the form shows it ("Anna, Ben").
+FACILITATORS_MAX = 500
 
 
 class WeekFileError(Exception):
@@ -29,7 +43,17 @@ def _fail(path: Path, field: str, problem: str):
     raise WeekFileError(f"{path}: {field}: {problem}")
 
 
-def _text(path, data, field, where, *, required=True, max_len=200) -> str:
+def _plain(path, name: str, value: str) -> None:
+    """Refuse what the forms' PlainText refuses: control characters and invisible text."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category == "Cs" or (category == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS:
+            _fail(path, name, "enthält unzulässige Steuerzeichen")
+    if value and not has_visible_character(value):
+        _fail(path, name, "enthält kein sichtbares Zeichen")
+
+
+def _text(path, data, field, where, *, required=True, max_len=TITLE_MAX) -> str:
     value = data.get(field)
     name = f"{where}.{field}" if where else field
     if value is None:
@@ -43,14 +67,20 @@ def _text(path, data, field, where, *, required=True, max_len=200) -> str:
         _fail(path, name, "darf nicht leer sein")
     if len(value) > max_len:
         _fail(path, name, f"ist länger als {max_len} Zeichen")
+    _plain(path, name, value)
+    return value
+
+
+def _key(path, data, field, where, max_len) -> str:
+    """A short name (slug, group key): only a-z, 0-9, - and _, as the forms allow."""
+    value = _text(path, data, field, where, max_len=max_len)
+    if not slug_ok(value):
+        _fail(path, f"{where}.{field}" if where else field, "nur a-z, 0-9, - und _ erlaubt")
     return value
 
 
 def _slug(path, data, where) -> str:
-    value = _text(path, data, "slug", where, max_len=80)
-    if not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in value):
-        _fail(path, f"{where}.slug" if where else "slug", "nur a-z, 0-9, - und _ erlaubt")
-    return value
+    return _key(path, data, "slug", where, SLUG_MAX)
 
 
 def _int(path, data, field, where, default, low, high) -> int:
@@ -118,54 +148,79 @@ def parse_week_text(text: str, path) -> dict:
     week = {
         "slug": _slug(path, event, "event"),
         "title": _text(path, event, "title", "event"),
-        "description": _text(path, event, "description", "event", required=False, max_len=5000),
+        "description": _text(
+            path, event, "description", "event", required=False, max_len=DESCRIPTION_MAX
+        ),
         "groups": [],
         "workshops": [],
     }
     seen = set()
     for i, group in enumerate(_table_list(path, raw, "stakeholder_groups")):
         where = f"stakeholder_groups[{i}]"
-        key = _text(path, group, "key", where, max_len=40)
+        key = _key(path, group, "key", where, GROUP_KEY_MAX)
         if key in seen:
             _fail(path, f"{where}.key", f"'{key}' kommt doppelt vor")
         seen.add(key)
-        labels = {"de": _text(path, group, "label", where, max_len=100)}
-        english = _text(path, group, "label_en", where, required=False, max_len=100)
+        labels = {"de": _text(path, group, "label", where, max_len=GROUP_LABEL_MAX)}
+        english = _text(path, group, "label_en", where, required=False, max_len=GROUP_LABEL_MAX)
         if english:
             labels["en"] = english
         week["groups"].append({"key": key, "labels": labels})
     workshops = _table_list(path, raw, "workshops")
     if not workshops:
         _fail(path, "workshops", "mindestens ein Workshop ([[workshops]]) wird gebraucht")
-    seen = set()
+    seen, titles = set(), {}
+    low, high = DOTS_RANGE
     for i, item in enumerate(workshops):
         where = f"workshops[{i}]"
         slug = _slug(path, item, where)
         if slug in seen:
             _fail(path, f"{where}.slug", f"'{slug}' kommt doppelt vor")
         seen.add(slug)
+        title = _text(path, item, "title", where)
+        if title.casefold() in titles:
+            _fail(
+                path,
+                f"{where}.title",
+                f"'{title}' hat schon workshops[{titles[title.casefold()]}]: "
+                "jeder Titel nur einmal in der Woche",
+            )
+        titles[title.casefold()] = i
         facilitators = item.get("facilitators", [])
         if not isinstance(facilitators, list) or not all(
             isinstance(name, str) for name in facilitators
         ):
             _fail(path, f"{where}.facilitators", "muss eine Liste von Namen sein")
-        budget = _int(path, item, "dot_budget", where, 5, 1, 50)
-        per_card = _int(path, item, "max_dots_per_card", where, 3, 1, 50)
+        facilitators = [" ".join(name.split()) for name in facilitators if name.strip()]
+        for name in facilitators:
+            _plain(path, f"{where}.facilitators", name)
+        if len(", ".join(facilitators)) > FACILITATORS_MAX:
+            _fail(
+                path,
+                f"{where}.facilitators",
+                f"sind zusammen länger als {FACILITATORS_MAX} Zeichen",
+            )
+        budget = _int(path, item, "dot_budget", where, 5, low, high)
+        per_card = _int(path, item, "max_dots_per_card", where, 3, low, high)
         if per_card > budget:
             _fail(path, f"{where}.max_dots_per_card", "darf nicht größer als dot_budget sein")
+        starts_at = _time(path, item, "start", where)
+        ends_at = _time(path, item, "end", where)
+        if starts_at and ends_at and ends_at <= starts_at:
+            _fail(path, f"{where}.end", "das Ende muss nach dem Beginn liegen")
         week["workshops"].append(
             {
                 "slug": slug,
                 "position": i,
-                "title": _text(path, item, "title", where),
+                "title": title,
                 "description": _text(
-                    path, item, "description", where, required=False, max_len=5000
+                    path, item, "description", where, required=False, max_len=DESCRIPTION_MAX
                 ),
                 "day": _date(path, item, "date", where),
-                "starts_at": _time(path, item, "start", where),
-                "ends_at": _time(path, item, "end", where),
+                "starts_at": starts_at,
+                "ends_at": ends_at,
                 "room": _text(path, item, "room", where, required=False),
-                "facilitators": [name.strip() for name in facilitators if name.strip()],
+                "facilitators": facilitators,
                 "dot_budget": budget,
                 "max_dots_per_card": per_card,
             }
@@ -188,12 +243,29 @@ def load_week(path: Path) -> LoadResult:
     Workshops are found again by their slug, so their join links, codes,
     boards and phases survive an edited file.
     """
-    return apply_week(parse_week(path))
+    return apply_week(parse_week(path), source=path)
 
 
-def apply_week(week: dict) -> LoadResult:
-    """Create or update the event of a checked week (from :func:`parse_week`)."""
+def apply_week(week: dict, source=None) -> LoadResult:
+    """Create or update the event of a checked week (from :func:`parse_week`).
+
+    A workshop the event has but the file does not name stays; its title must not
+    be one the file gives another workshop (refused before anything is written).
+
+    :param source: the file's name, for the messages.
+    """
     event = db.session.scalar(select(Event).filter_by(slug=week["slug"]))
+    if event is not None:
+        in_file = {item["slug"] for item in week["workshops"]}
+        kept = {w.title.casefold(): w.slug for w in event.workshops if w.slug not in in_file}
+        for i, item in enumerate(week["workshops"]):
+            if item["title"].casefold() in kept:
+                _fail(
+                    source or week["slug"],
+                    f"workshops[{i}].title",
+                    f"'{item['title']}' hat schon der Workshop '{kept[item['title'].casefold()]}' "
+                    "der Woche: jeder Titel nur einmal in der Woche",
+                )
     if event is None:
         event = Event(slug=week["slug"], title=week["title"])
         db.session.add(event)

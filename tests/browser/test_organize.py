@@ -1,10 +1,20 @@
-"""The organizer in real Chromium: sets up a week, prints a poster, watches the overview."""
+"""The organizer in real Chromium: sets up a week, prints a poster, watches the overview.
 
+Also: reorders and removes a workshop, downloads an access sheet as PDF, and
+downloads each export through the background-job page.
+"""
+
+import csv
+import io
 import re
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
+import openpyxl
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
@@ -88,6 +98,27 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
     row = office.locator("tr", has_text="Rechte Strömungen")
     code = row.locator(".code").inner_text()
 
+    # A second workshop, moved up by keyboard, then removed after the confirmation.
+    office.get_by_role("link", name="Workshop hinzufügen").click()
+    office.locator("#title").fill("Jugend")
+    office.locator("#slug").fill("jugend")
+    office.locator("#submit").click()
+    expect(office).to_have_url(re.compile(r"/einrichten$"))
+    titles = office.locator("tbody th[scope=row]")
+    expect(titles).to_have_text(["Rechte Strömungen", "Jugend"])
+    office.get_by_role("button", name="Nach oben Jugend").focus()
+    office.keyboard.press("Enter")
+    expect(titles).to_have_text(["Jugend", "Rechte Strömungen"])
+    expect(office.locator("[role=status]")).to_contain_text("eine Stelle nach oben")
+    assert_accessible(office, axe_source, "week set-up with two workshops")
+    office.get_by_role("link", name="Löschen … Jugend").click()
+    expect(office.locator("h1")).to_have_text("Workshop löschen: Jugend")
+    expect(office.locator(".purge-plan")).to_contain_text("Karten")
+    assert_accessible(office, axe_source, "delete workshop")
+    office.get_by_role("button", name="Workshop endgültig löschen").click()
+    expect(office).to_have_url(re.compile(r"/einrichten$"))
+    expect(titles).to_have_text(["Rechte Strömungen"])
+
     row.get_by_role("link", name=re.compile("^Zugänge")).click()
     assert_accessible(office, axe_source, "accesses")
     office.locator("#name").fill("Aylin")
@@ -95,6 +126,13 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
     office.locator("#submit").click()
     expect(office.locator("#access-pin")).to_have_text(re.compile(r"^\d{6}$"))
     assert_accessible(office, axe_source, "access issued")
+    with office.expect_download() as sheet:
+        office.get_by_role("button", name="Als PDF herunterladen").click()
+    sheet_pdf = Path(sheet.value.path()).read_bytes()
+    assert sheet.value.suggested_filename.endswith(".pdf")
+    assert sheet_pdf.startswith(b"%PDF-") and pdf_pages(sheet_pdf) == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "organize-access-sheet.pdf").write_bytes(sheet_pdf)
 
     office.goto(f"/organisation/w/{code}/plakat")
     assert_accessible(office, axe_source, "poster")
@@ -107,13 +145,62 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
 
     office.goto("/organisation/")
     cards = office.locator(f'tr[data-code="{code}"] [data-field="cards"]')
+    activity = office.locator(f'tr[data-code="{code}"] [data-activity-text]')
     expect(cards).to_have_text("0")
+    expect(activity).to_have_text(re.compile(r"^vor \d+ (Sek|Min)\.$"))
     expect(office.locator("#live-status")).to_contain_text("Live")
     phone = screens.phone()
     join_by_code(phone, code)
     post_card(phone, "Zu wenig Beratungsstellen")
     expect(cards).to_have_text("1")
     expect(office.locator(f'tr[data-code="{code}"] [data-field="members"]')).to_have_text("1")
+    # The post is the last activity now: "jetzt" or a few seconds ago, and not stuck.
+    expect(activity).to_have_text(re.compile(r"^(jetzt|vor \d Sek\.)$"))
+    expect(office.locator(f'tr[data-code="{code}"] .quiet-flag')).to_be_hidden()
+    assert_accessible(office, axe_source, "organizer overview with activity")
+
+    # The week's export right from the overview shows its progress there too.
+    week = office.locator("section", has=office.get_by_role("heading", name=re.compile("Browser")))
+    week.locator("select[name=format]").select_option("csv")
+    with office.expect_download() as download:
+        week.get_by_role("button", name="Export starten").click()
+    expect(week.locator("[data-export-text]")).to_contain_text("Der Export ist fertig")
+    assert download.value.suggested_filename == "querschnitt-browserwoche.csv"
+
+    # Each export through the job page: started, watched, downloaded.
+    office.goto("/organisation/e/browserwoche/export")
+    assert_accessible(office, axe_source, "export page")
+    files = {}
+    for fmt, scope in [("docx", ""), ("xlsx", ""), ("csv", code), ("json", "")]:
+        office.locator("#format").select_option(fmt)
+        office.locator("#workshop").select_option(scope)
+        with office.expect_download() as download:
+            office.get_by_role("button", name="Export starten").click()
+        expect(office.locator("[data-export-text]")).to_contain_text("Der Export ist fertig")
+        files[fmt] = (download.value.suggested_filename, Path(download.value.path()).read_bytes())
+    assert_accessible(office, axe_source, "export page after a download")
+    name, data = files["docx"]
+    assert name == "querschnitt-browserwoche.docx"
+    document = Document(io.BytesIO(data))
+    assert any(p.text == "Rechte Strömungen" for p in document.paragraphs)
+    name, data = files["xlsx"]
+    assert name == "querschnitt-browserwoche.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert any("Zu wenig Beratungsstellen" in str(c.value) for s in book for r in s for c in r)
+    name, data = files["csv"]
+    assert name == "querschnitt-browserwoche-rechts.csv"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert any("Zu wenig Beratungsstellen" in row for row in rows)
+    name, data = files["json"]
+    assert name == "querschnitt-browserwoche.zip"
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist()
+    # The job's own page, as a browser without JavaScript ends up on it, offers the file.
+    job_file = office.locator("a[data-export-file]").get_attribute("href")
+    office.goto(job_file.removesuffix("/datei"))
+    expect(
+        office.get_by_role("link", name="querschnitt-browserwoche.zip herunterladen")
+    ).to_be_visible()
+    assert_accessible(office, axe_source, "export job page")
 
     for path, name in [
         ("/organisation/woche/import", "week file upload"),
@@ -121,6 +208,7 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
         (f"/organisation/w/{code}/bearbeiten", "edit workshop"),
         ("/organisation/passwort", "password"),
         ("/organisation/e/browserwoche/loeschen", "purge"),
+        (f"/organisation/w/{code}/loeschen", "delete a workshop with cards"),
     ]:
         office.goto(path)
         assert_accessible(office, axe_source, name)

@@ -89,7 +89,7 @@ def test_only_cards_on_the_board_count(document):
 
 def test_participation_counts_by_group_never_names(document):
     text = _all_text(document)
-    assert "3 Teilnehmende, 5 Karten auf dem Board, 9 Punkte vergeben." in text
+    assert "Teilnehmende: 3 · Karten auf dem Board: 5 · vergebene Punkte: 9" in text
     assert _table_after(document, "Beteiligung") == [
         ["Gruppe", "Anzahl"],
         ["Verwaltung", "1"],

@@ -16,8 +16,16 @@ PAGES = [
     "/organisation/e/testwoche/export?format=docx",
     "/organisation/e/testwoche/export?format=json",
     "/organisation/e/testwoche/loeschen",
+    "/organisation/export/" + "a" * 32,
+    "/organisation/export/" + "a" * 32 + "/stand",
+    "/organisation/export/" + "a" * 32 + "/datei",
 ]
-POSTS = ["/organisation/e/testwoche/loeschen", "/organisation/passwort", "/organisation/logout"]
+POSTS = [
+    "/organisation/e/testwoche/export",
+    "/organisation/e/testwoche/loeschen",
+    "/organisation/passwort",
+    "/organisation/logout",
+]
 
 
 def _refused(response) -> bool:

@@ -11,7 +11,8 @@ from docx import Document
 
 from app.extensions import db
 from app.models import Card, Event, Workshop
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, database_urls
+from tests.organize.conftest import download, export, file_url, wait_for_job
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -59,9 +60,10 @@ def test_an_unknown_workshop_has_no_poster(office):
     assert office.get("/organisation/w/ZZZZZZ/plakat").status_code == 404
 
 
+@pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv", "json"])
 def test_each_download_has_its_mimetype_and_opens(office, fmt):
-    response = office.get(f"/organisation/e/testwoche/export?format={fmt}")
+    response = download(office, format=fmt)
     assert response.status_code == 200
     assert response.mimetype == MIMETYPES[fmt]
     disposition = response.headers["Content-Disposition"]
@@ -83,9 +85,7 @@ def test_each_download_has_its_mimetype_and_opens(office, fmt):
 
 def test_one_workshops_download_in_english(office, actions):
     workshop = actions.workshop()
-    response = office.get(
-        f"/organisation/e/testwoche/export?format=docx&locale=en&workshop={workshop.short_code}"
-    )
+    response = download(office, format="docx", locale="en", workshop=workshop.short_code)
     assert response.status_code == 200
     assert "querschnitt-testwoche-vielfalt.docx" in response.headers["Content-Disposition"]
     document = Document(io.BytesIO(response.get_data()))
@@ -93,9 +93,158 @@ def test_one_workshops_download_in_english(office, actions):
     assert "Vielfalt" in texts and "Antisemitismus" not in texts
 
 
-def test_a_download_with_a_wrong_format_or_event_is_refused(office):
+def test_the_download_page_preselects_from_a_link_and_refuses_a_wrong_one(office, actions):
+    code = actions.workshop().short_code
+    page = office.get(f"/organisation/e/testwoche/export?format=xlsx&workshop={code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<option selected value="xlsx">' in html
+    assert f'<option selected value="{code}">' in html
     assert office.get("/organisation/e/testwoche/export?format=pdf").status_code == 400
+    assert office.get("/organisation/e/testwoche/export?workshop=ZZZZZZ").status_code == 400
     assert office.get("/organisation/e/gibtsnicht/export?format=csv").status_code == 404
+
+
+def test_an_export_with_a_wrong_choice_starts_nothing(office, actions, app):
+    code = actions.workshop().short_code
+    response = export(office, format="json", workshop=code)
+    assert response.status_code == 400
+    assert "ganze Woche" in response.get_data(as_text=True)
+    assert export(office, format="pdf").status_code == 400
+    assert "jobs" not in app.extensions or app.extensions["jobs"]._worker is None
+
+
+def test_a_script_gets_the_job_and_follows_its_progress(office, app):
+    response = office.post(
+        "/organisation/e/testwoche/export",
+        data={"format": "xlsx", "workshop": "", "locale": "de"},
+        headers={"Accept": "application/json"},
+    )
+    started = response.get_json()
+    assert started["ok"] is True
+    status = wait_for_job(office, started["job"])
+    assert status["state"] == "done" and status["progress"] == 1.0
+    assert status["filename"] == "querschnitt-testwoche.xlsx"
+    page = office.get(started["page"]).get_data(as_text=True)
+    assert "Der Export ist fertig." in page and status["file"] in page
+    file = office.get(status["file"])
+    assert file.status_code == 200
+    openpyxl.load_workbook(io.BytesIO(file.get_data()))
+    # The file lies in the instance folder's exports, named for its event.
+    with app.app_context():
+        from app.services.exports.jobs import exports_dir
+
+        names = [path.name for path in exports_dir().iterdir()]
+    assert any(name.startswith("e") and name.endswith(".xlsx") for name in names)
+
+
+def test_a_running_export_shows_its_progress_and_refreshes_without_script(office, app):
+    from app import coordination
+
+    job_id = "a" * 32
+    with app.app_context():
+        coordination.current().put(
+            f"job:{job_id}",
+            {
+                "id": job_id,
+                "kind": "export",
+                "state": "running",
+                "progress": 0.4,
+                "message": "Vielfalt",
+                "result": None,
+                "error": None,
+            },
+            60,
+        )
+    page = office.get(f"/organisation/export/{job_id}").get_data(as_text=True)
+    assert '<progress max="100" value="40"' in page
+    assert "Der Export läuft: 40 %" in page and "Vielfalt" in page
+    assert '<noscript><meta http-equiv="refresh"' in page
+
+
+def test_a_failed_export_says_so_in_german(office, app):
+    from app import coordination
+
+    job_id = "b" * 32
+    with app.app_context():
+        coordination.current().put(
+            f"job:{job_id}",
+            {
+                "id": job_id,
+                "kind": "export",
+                "state": "failed",
+                "progress": 0.1,
+                "message": "",
+                "result": None,
+                "error": "ValueError: kaputt",
+            },
+            60,
+        )
+    page = office.get(f"/organisation/export/{job_id}").get_data(as_text=True)
+    assert "Der Export ist fehlgeschlagen." in page and "kaputt" not in page
+    assert office.get(f"/organisation/export/{job_id}/stand").get_json()["state"] == "failed"
+    assert office.get(f"/organisation/export/{job_id}/datei").status_code == 404
+
+
+def test_other_jobs_and_unknown_ids_are_not_exports(office, app):
+    from app import coordination
+
+    job_id = "c" * 32
+    with app.app_context():
+        coordination.current().put(
+            f"job:{job_id}",
+            {
+                "id": job_id,
+                "kind": "suggestions",
+                "state": "done",
+                "progress": 1.0,
+                "message": "",
+                "result": {"file": "../../etc/passwd"},
+                "error": None,
+            },
+            60,
+        )
+    for path in (job_id, "d" * 32, "../x"):
+        assert office.get(f"/organisation/export/{path}").status_code == 404
+        assert office.get(f"/organisation/export/{path}/datei").status_code == 404
+
+
+def test_old_export_files_and_those_of_a_purged_event_are_removed(office, app):
+    import os
+    import time
+
+    from app.services.exports.jobs import clean_exports, exports_dir
+    from app.services.retention import purge_event
+
+    with app.app_context():
+        folder = exports_dir()
+        event_id = db.session.scalar(db.select(Event.id).filter_by(slug="testwoche"))
+        old = folder / f"e{event_id + 1}-{'1' * 32}.csv"
+        fresh = folder / f"e{event_id + 1}-{'2' * 32}.csv"
+        mine = folder / f"e{event_id}-{'3' * 32}.docx"
+        stranger = folder / "notizen.txt"
+        for path in (old, fresh, mine, stranger):
+            path.write_bytes(b"x")
+        two_days = time.time() - 2 * 24 * 3600
+        os.utime(old, (two_days, two_days))
+        os.utime(stranger, (two_days, two_days))
+        assert clean_exports() == 1
+        assert not old.exists() and fresh.exists() and mine.exists() and stranger.exists()
+        purge_event(event_id)
+        assert not mine.exists() and fresh.exists()
+
+
+def test_a_downloaded_file_that_was_cleaned_up_is_gone_with_a_message(office, app):
+    location = file_url(office, export(office, format="csv"))
+    assert office.get(location).status_code == 200
+    with app.app_context():
+        from app.services.exports.jobs import clean_exports
+
+        event_id = db.session.scalar(db.select(Event.id).filter_by(slug="testwoche"))
+        assert clean_exports(event_id=event_id) == 1
+    gone = office.get(location)
+    assert gone.status_code == 410
+    assert "Bitte starte den Export neu." in gone.get_data(as_text=True)
 
 
 def _rows(app, slug):
@@ -182,3 +331,17 @@ def test_the_organizer_pages_speak_english_when_chosen(office, actions):
     )
     poster = office.get(f"/organisation/w/{code}/plakat", headers=headers).get_data(as_text=True)
     assert "Scan the QR code" in poster and "09:00–16:00" in poster and "Uhr" not in poster
+
+
+def test_an_export_that_fails_in_the_worker_shows_the_german_message(office, app):
+    from app.services.exports.jobs import start_export
+
+    with app.app_context():
+        # An event that is not there: the builder raises in the worker process.
+        job_id = start_export(999_999, "csv", "querschnitt-weg.csv")
+    status = wait_for_job(office, job_id)
+    assert status["state"] == "failed"
+    assert status["error"].startswith("Der Export ist fehlgeschlagen.")
+    page = office.get(f"/organisation/export/{job_id}").get_data(as_text=True)
+    assert "Der Export ist fehlgeschlagen." in page and 'role="alert"' in page
+    assert office.get(f"/organisation/export/{job_id}/datei").status_code == 404

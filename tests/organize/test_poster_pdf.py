@@ -67,3 +67,73 @@ def test_the_poster_pdf_speaks_english_when_chosen(office, actions, tmp_path):
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "Scan the QR code or type the address:" in text and "Uhr" not in text
+
+
+def _issue(office, code, name="Aylin Öztürk", pin=True):
+    data = {"name": name, **({"pin": "y"} if pin else {})}
+    page = office.post(f"/organisation/w/{code}/zugaenge", data=data).get_data(as_text=True)
+    link = page[page.index('id="access-link">') + len('id="access-link">') :].split("<")[0]
+    pin_text = None
+    if pin:
+        pin_text = page[page.index('id="access-pin">') + len('id="access-pin">') :].split("<")[0]
+    action = re.search(r'action="(/organisation/w/[^"]+/blatt\.pdf)"', page).group(1)
+    return link, pin_text, action
+
+
+def _text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "blatt.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_access_sheet_comes_as_a_one_page_pdf_with_link_and_pin(office, actions, tmp_path):
+    workshop = actions.workshop()
+    link, pin, action = _issue(office, workshop.short_code)
+    token = link.rsplit("/", 1)[1]
+    response = office.post(action, data={"token": token, "pin": pin})
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    pdf = response.get_data()
+    assert pdf.startswith(b"%PDF-") and _pages(pdf) == 1
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.28 841\.89", pdf)
+    if shutil.which("pdftotext"):
+        text = _text(pdf, tmp_path)
+        assert "Aylin Öztürk" in text and "Vielfalt" in text
+        assert token in text.replace("\n", "") and pin in text
+        assert workshop.short_code in text
+
+
+def test_the_access_sheet_pdf_without_pin_has_no_pin_line(office, actions, tmp_path):
+    workshop = actions.workshop()
+    link, _pin, action = _issue(office, workshop.short_code, name="Ben", pin=False)
+    response = office.post(action, data={"token": link.rsplit("/", 1)[1], "pin": ""})
+    assert response.status_code == 200
+    if shutil.which("pdftotext"):
+        assert "PIN eingeben" not in _text(response.get_data(), tmp_path)
+
+
+def test_the_access_sheet_pdf_needs_the_right_secret_and_an_active_access(office, actions, app):
+    code = actions.workshop().short_code
+    link, pin, action = _issue(office, code)
+    token = link.rsplit("/", 1)[1]
+    assert office.post(action, data={"token": "x" * 43, "pin": pin}).status_code == 400
+    wrong_pin = "1" * 6 if pin != "1" * 6 else "2" * 6
+    assert office.post(action, data={"token": token, "pin": wrong_pin}).status_code == 400
+    access_id = int(action.split("/")[-2])
+    office.post(f"/organisation/w/{code}/zugaenge/{access_id}/entziehen")
+    assert office.post(action, data={"token": token, "pin": pin}).status_code == 410
+    # Someone else's access of another workshop is not found under this one.
+    other = actions.workshop("antisemitismus").short_code
+    assert office.post(f"/organisation/w/{other}/zugaenge/{access_id}/blatt.pdf").status_code == 404
+
+
+def test_no_one_but_an_organizer_gets_an_access_sheet(office, actions):
+    code = actions.workshop().short_code
+    link, pin, action = _issue(office, code)
+    laptop = actions.facilitator()
+    assert (
+        laptop.post(action, data={"token": link.rsplit("/", 1)[1], "pin": pin}).status_code == 403
+    )

@@ -9,6 +9,10 @@ from app.extensions import db
 from app.models import Event, FacilitatorAccess, Workshop
 from app.services.setup import week_file
 from app.services.weeks import parse_week
+from tests.conftest import database_urls
+
+#: The set-up runs on both databases (PostgreSQL where it runs, and under CI=true it must).
+pytestmark = pytest.mark.parametrize("database_url", database_urls(), indirect=True)
 
 WORKSHOP = {
     "title": "Rechte Strömungen",
@@ -286,3 +290,108 @@ def test_only_organizers_reach_the_set_up(app, actions, who):
     with app.app_context():
         assert db.session.scalar(select(db.func.count(Workshop.id))) == 8
         assert db.session.scalar(select(db.func.count(FacilitatorAccess.id))) == accesses
+
+
+def _order(app, slug="testwoche"):
+    with app.app_context():
+        event = db.session.scalar(select(Event).filter_by(slug=slug))
+        return [w.slug for w in event.workshops]
+
+
+def test_workshops_are_reordered_with_up_and_down_buttons(app, office, actions):
+    before = _order(app)
+    page = office.get("/organisation/e/testwoche/einrichten").get_data(as_text=True)
+    second = actions.workshop(before[1]).short_code
+    first = actions.workshop(before[0]).short_code
+    # Buttons, reachable by keyboard; the first has no "up", the last no "down".
+    assert f'id="move-down-{first}"' in page and f'id="move-up-{first}"' not in page
+    assert f'id="move-up-{second}"' in page
+    response = office.post(f"/organisation/w/{second}/verschieben", data={"direction": "up"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/einrichten#move-down-{second}")
+    assert _order(app) == [before[1], before[0], *before[2:]]
+    office.post(f"/organisation/w/{second}/verschieben", data={"direction": "down"})
+    assert _order(app) == before
+    # The first cannot go further up; a wrong direction is refused; nothing changes.
+    office.post(f"/organisation/w/{first}/verschieben", data={"direction": "up"})
+    assert (
+        office.post(f"/organisation/w/{first}/verschieben", data={"direction": "x"}).status_code
+        == 400
+    )
+    assert _order(app) == before
+    # The week file and the overview follow the new order.
+    office.post(f"/organisation/w/{second}/verschieben", data={"direction": "up"})
+    text = office.get("/organisation/e/testwoche/wochendatei").get_data(as_text=True)
+    assert text.index(f'slug = "{before[1]}"') < text.index(f'slug = "{before[0]}"')
+
+
+def test_an_empty_workshop_is_deleted_after_a_confirmation(app, office, actions):
+    workshop = actions.workshop("schule")
+    page = office.get(f"/organisation/w/{workshop.short_code}/loeschen").get_data(as_text=True)
+    assert "Schule und Bildung" in page and "keine Karten" in page
+    assert 'name="slug"' not in page
+    response = office.post(f"/organisation/w/{workshop.short_code}/loeschen", data={})
+    assert response.status_code == 302
+    order = _order(app)
+    assert "schule" not in order
+    with app.app_context():
+        positions = [
+            w.position
+            for w in db.session.scalars(
+                select(Workshop)
+                .join(Event)
+                .filter(Event.slug == "testwoche")
+                .order_by(Workshop.position)
+            )
+        ]
+    assert positions == list(range(len(order)))
+
+
+def test_a_workshop_with_cards_needs_its_short_name_and_takes_its_data_along(app, office, actions):
+    import uuid
+
+    from app.models import Card, Membership, Participant, Vote
+
+    phone = actions.phone()
+    actions.join(phone)
+    workshop = actions.workshop()
+    code = workshop.short_code
+    card = {"id": str(uuid.uuid4()), "kind": "problem", "text": "Zu wenig Räume"}
+    phone.post(f"/w/{code}/cards", data=card)
+    actions.set_phase("vote")
+    phone.post(f"/w/{code}/votes", data={"id": card["id"]})
+    actions.issue_access()
+    page = office.get(f"/organisation/w/{code}/loeschen").get_data(as_text=True)
+    assert "Achtung: In diesem Workshop wurde schon gearbeitet." in page
+    plan = page[page.index('class="purge-plan"') :]
+    assert '<th scope="row">Karten</th><td class="num">1</td>' in plan
+    assert '<th scope="row">Punkte</th><td class="num">1</td>' in plan
+    wrong = office.post(f"/organisation/w/{code}/loeschen", data={"slug": "falsch"})
+    assert wrong.status_code == 400
+    assert "Der Kurzname stimmt nicht. Es wurde nichts gelöscht." in wrong.get_data(as_text=True)
+    assert office.post(f"/organisation/w/{code}/loeschen", data={}).status_code == 400
+    assert "vielfalt" in _order(app)
+    response = office.post(f"/organisation/w/{code}/loeschen", data={"slug": "vielfalt"})
+    assert response.status_code == 302
+    assert "vielfalt" not in _order(app)
+    with app.app_context():
+        for model in (Card, Vote, Membership, FacilitatorAccess):
+            assert db.session.scalar(select(db.func.count()).select_from(model)) == 0, model
+        # The participant belongs to the week and stays; the other workshops too.
+        assert db.session.scalar(select(db.func.count(Participant.id))) == 1
+    assert office.get(f"/w/{code}").status_code == 404
+
+
+def test_only_organizers_delete_or_move_a_workshop(app, actions):
+    code = actions.workshop().short_code
+    laptop = actions.facilitator()
+    before = _order(app)
+    assert (
+        laptop.post(f"/organisation/w/{code}/loeschen", data={"slug": "vielfalt"}).status_code
+        == 403
+    )
+    assert (
+        laptop.post(f"/organisation/w/{code}/verschieben", data={"direction": "down"}).status_code
+        == 403
+    )
+    assert _order(app) == before

@@ -92,6 +92,45 @@ def test_tokens_are_long_and_codes_unambiguous(app):
             "fehlt",
         ),
         (lambda s: s.replace("[event]", "[event\n"), "kein gültiges TOML", ""),
+        # The rules of the set-up forms hold for the file too.
+        (
+            lambda s: s.replace('end = "16:00"', 'end = "08:30"'),
+            "workshops[0].end",
+            "Ende muss nach dem Beginn",
+        ),
+        (
+            lambda s: s.replace('title = "Nachbarschaft"', 'title = "vielfalt"'),
+            "workshops[2].title",
+            "hat schon workshops[0]",
+        ),
+        (
+            lambda s: s.replace('title = "Nachbarschaft"', 'title = "Nach\\u202ebarschaft"'),
+            "workshops[2].title",
+            "Steuerzeichen",
+        ),
+        (
+            lambda s: s.replace('title = "Nachbarschaft"', 'title = "\\u200b"'),
+            "workshops[2].title",
+            "kein sichtbares Zeichen",
+        ),
+        (
+            lambda s: s + '\n[[stakeholder_groups]]\nkey = "freie träger"\nlabel = "Freie"\n',
+            "stakeholder_groups[{groups}].key",
+            "nur a-z",
+        ),
+        (
+            lambda s: s.replace(
+                'title = "Antisemitismus"',
+                'title = "Antisemitismus"\nfacilitators = ["' + "A" * 501 + '"]',
+            ),
+            "workshops[1].facilitators",
+            "500 Zeichen",
+        ),
+        (
+            lambda s: s.replace("dot_budget = 3", "dot_budget = 51"),
+            "workshops[1].dot_budget",
+            "1 bis 50",
+        ),
     ],
 )
 def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
@@ -100,7 +139,10 @@ def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
     bad = tmp_path / "kaputt.toml"
     bad.write_text(change(week_file.read_text().replace("testwoche", "andere")), encoding="utf-8")
     # A workshop added at the end has the next index after the test week's own.
-    field = field.format(added=week_file.read_text().count("[[workshops]]"))
+    text = week_file.read_text()
+    field = field.format(
+        added=text.count("[[workshops]]"), groups=text.count("[[stakeholder_groups]]")
+    )
     with app.app_context():
         with pytest.raises(WeekFileError) as info:
             load_week(bad)
@@ -109,6 +151,24 @@ def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
         assert field in message
         assert problem in message
         assert db.session.scalar(select(Event).filter_by(slug="andere")) is None
+
+
+def test_a_title_an_unnamed_workshop_of_the_week_has_is_refused_and_nothing_changes(
+    app, tmp_path, week_file
+):
+    # The file no longer names "schule", and gives its title to another workshop.
+    text = week_file.read_text()
+    text = text.replace('[[workshops]]\nslug = "schule"\ntitle = "Schule und Bildung"\n', "")
+    text = text.replace('title = "Nachbarschaft"', 'title = "Schule und Bildung"')
+    bad = tmp_path / "umbenannt.toml"
+    bad.write_text(text, encoding="utf-8")
+    with app.app_context():
+        with pytest.raises(WeekFileError) as info:
+            load_week(bad)
+        message = str(info.value)
+        assert str(bad) in message and "workshops[" in message and "'schule'" in message
+        titles = set(db.session.scalars(select(Workshop.title)))
+        assert "Nachbarschaft" in titles and "Schule und Bildung" in titles
 
 
 def test_load_week_command(runner, week_file, tmp_path):

@@ -263,7 +263,8 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
     on_board = [card for card in workshop.cards if card.on_board]
     summary = document.add_paragraph(
         _(
-            "%(members)s Teilnehmende, %(cards)s Karten auf dem Board, %(dots)s Punkte vergeben.",
+            "Teilnehmende: %(members)s · Karten auf dem Board: %(cards)s · "
+            "vergebene Punkte: %(dots)s",
             members=workshop.members,
             cards=len(on_board),
             dots=workshop.dots_given,
@@ -274,24 +275,29 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
     _group_table(document, data, workshop.members_by_group)
 
 
+#: The header row's shading (the blue of Word's default headings) and its text colour.
+HEADER_FILL = "2F5496"
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
 def _table(document, headers: Sequence[str]):
+    """A table with thin lines around every cell and a shaded header row.
+
+    A plain grid rather than one of Word's banded list styles: LibreOffice drew
+    those with borders on some rows only, which looked broken in print.
+    """
     table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles["Light List Accent 1"]
+    table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    # The style's banded rows and header, but not its bold first column (ranks, group names).
-    # Both spellings: Word reads the attributes, LibreOffice the bit mask in w:val.
-    properties = table._tbl.tblPr
-    for old in properties.findall(qn("w:tblLook")):
-        properties.remove(old)
-    look = OxmlElement("w:tblLook")
-    look.set(qn("w:val"), "0420")
-    for flag, on in (("firstRow", 1), ("lastRow", 0), ("firstColumn", 0), ("lastColumn", 0)):
-        look.set(qn(f"w:{flag}"), str(on))
-    look.set(qn("w:noHBand"), "0")
-    look.set(qn("w:noVBand"), "1")
-    properties.append(look)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.color.rgb = WHITE
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), HEADER_FILL)
+        cell._tc.get_or_add_tcPr().append(shading)
     # The header row repeats on every page a long table runs over.
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
