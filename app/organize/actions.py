@@ -25,7 +25,7 @@ from app.organize.forms import (
 )
 from app.services import needs
 from app.services.overview import event_overview
-from app.synthesis.encoders import BlendEncoder, encoder_from_config
+from app.synthesis.jobs import schedule_embedding
 
 
 def _event(event_id: int) -> Event:
@@ -76,9 +76,7 @@ def synth_sync(event_id: int, form) -> dict:
     """
     view = needs.SynthesisView(event_id)
     all_needs = needs.event_needs(event_id)
-    encoder = encoder_from_config(current_app.config)
-    if encoder.per_card or isinstance(encoder, BlendEncoder):
-        jobs.submit("embed", "app.synthesis.jobs:embed_cards", _job_args(event_id))
+    schedule_embedding(event_id)
     return {
         "synthesis": {
             "workshops": [{"id": w, "title": t} for w, t in view.workshops.items()],
