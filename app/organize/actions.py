@@ -10,7 +10,7 @@ from flask import current_app
 from app import jobs, realtime
 from app.actions import action
 from app.extensions import db
-from app.models import Event
+from app.models import Event, Workshop
 from app.organize.forms import (
     CreateNeedForm,
     DismissSuggestionForm,
@@ -23,6 +23,7 @@ from app.organize.forms import (
     SynthesisUndoForm,
     UpdateNeedForm,
 )
+from app.organize.synthesis_forms import PutToVoteForm
 from app.services import needs
 from app.services.overview import event_overview
 from app.synthesis.jobs import schedule_embedding
@@ -43,7 +44,18 @@ def _changed(event_id: int, done: needs.Changed) -> dict:
     entry = needs.entry_payload(done.entry) if done.entry is not None else None
     if entry is not None:
         realtime.synthesis_logged(event_id, entry)
+    _tell_vote_boards(done)
     return {"needs": payloads, "gone": done.gone, "entry": entry}
+
+
+def _tell_vote_boards(done: needs.Changed) -> None:
+    """Show the vote cards a step made or changed on their workshop's screens, one fact each."""
+    by_workshop: dict[int, tuple[list, list]] = {}
+    for card in done.posted + done.cards:
+        shown, gone = by_workshop.setdefault(card.workshop_id, ([], []))
+        (shown if card.on_board else gone).append(card if card.on_board else card.id)
+    for workshop_id, (shown, gone) in by_workshop.items():
+        realtime.cards_changed(db.session.get(Workshop, workshop_id), shown, gone)
 
 
 def _job_args(event_id: int, **more) -> dict:
@@ -173,6 +185,12 @@ def undo(event_id: int, form) -> dict:
     return _changed(event_id, needs.undo(_event(event_id), form.entry.data))
 
 
+@action(PutToVoteForm)
+def put_to_vote(event_id: int, form) -> dict:
+    """Put every need on the closing meeting's board as a card to dot-vote on."""
+    return _changed(event_id, needs.put_to_vote(_event(event_id), form.workshop.data))
+
+
 @action(DismissSuggestionForm)
 def dismiss_suggestion(event_id: int, form) -> dict:
     """Dismiss a suggested group of cards: it is not suggested again."""
@@ -206,6 +224,7 @@ ALL = (
     split_need,
     delete_need,
     undo,
+    put_to_vote,
     dismiss_suggestion,
     request_suggestions,
 )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import coordination
 from app import jobs as job_queue
 from app.extensions import db
-from app.models import Card, CardVector, DismissedSuggestion, Need, Workshop
+from app.models import Card, CardKind, CardVector, DismissedSuggestion, Need, Workshop
 from app.services.needs import suggestion_key
 from app.synthesis.encoders import BlendEncoder, E5Encoder, Encoder, make_encoder
 from app.synthesis.suggest import UNASSIGNED, cluster, rank_for_need, remove_theme
@@ -56,7 +56,7 @@ def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
         for card_id, workshop, kind, text in db.session.execute(
             select(Card.id, Card.workshop_id, Card.kind, Card.text)
             .join(Workshop, Workshop.id == Card.workshop_id)
-            .where(Workshop.event_id == event_id, Card.on_board)
+            .where(Workshop.event_id == event_id, Card.on_board, Card.kind != CardKind.NEED)
             .order_by(Card.id)
         )
     ]
