@@ -6,9 +6,10 @@ event, so several facilitators see each other's steps live.
 """
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app import jobs, realtime
-from app.actions import action
+from app.actions import Action, action
 from app.extensions import db
 from app.models import Event, Workshop
 from app.organize.forms import (
@@ -25,6 +26,7 @@ from app.organize.forms import (
 )
 from app.organize.synthesis_forms import PutToVoteForm
 from app.services import needs
+from app.services.errors import ServiceError
 from app.services.overview import event_overview
 from app.synthesis.jobs import schedule_embedding
 
@@ -71,6 +73,27 @@ def _job_args(event_id: int, **more) -> dict:
 
 def _notify(event_id: int):
     return realtime.job_notifier(realtime.EVENT_NAMESPACE, realtime.event_room(event_id))
+
+
+class WatchingOnly(int):
+    """The event's id as the synthesis projector holds it: it may look, not change."""
+
+
+#: The commands that only read; every other one is refused to a projector.
+READ_ONLY = ("sync", "synth_sync", "synth_cards")
+
+
+def _refuse_watchers(act: Action) -> Action:
+    """The action, refused before anything else when the context may only watch."""
+    if act.name in READ_ONLY:
+        return act
+
+    def run(event_id, form):
+        if isinstance(event_id, WatchingOnly):
+            raise ServiceError(_l("Die Projektor-Ansicht kann nichts ändern."), "forbidden")
+        return act.run(event_id, form)
+
+    return Action(act.name, act.form, run, act.done)
 
 
 @action()
@@ -211,20 +234,23 @@ def request_suggestions(event_id: int, form) -> dict:
 
 
 #: The commands of the event-wide area.
-ALL = (
-    sync,
-    synth_sync,
-    synth_cards,
-    create_need,
-    rename_need,
-    update_need,
-    add_cards,
-    remove_cards,
-    merge_needs,
-    split_need,
-    delete_need,
-    undo,
-    put_to_vote,
-    dismiss_suggestion,
-    request_suggestions,
+ALL = tuple(
+    _refuse_watchers(act)
+    for act in (
+        sync,
+        synth_sync,
+        synth_cards,
+        create_need,
+        rename_need,
+        update_need,
+        add_cards,
+        remove_cards,
+        merge_needs,
+        split_need,
+        delete_need,
+        undo,
+        put_to_vote,
+        dismiss_suggestion,
+        request_suggestions,
+    )
 )

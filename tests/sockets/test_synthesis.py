@@ -250,3 +250,40 @@ def test_an_undo_overtaken_by_a_later_edit_is_refused_over_the_socket(board, car
     assert "seitdem weiter geändert" in reply["error"]
     [now] = _ok(_ack(aylin, "synth_sync"))["synthesis"]["needs"]
     assert now["title"] == "B"
+
+
+def test_the_projector_view_follows_live_and_cannot_change_anything(app, board, cards, actions):
+    from app.organize.synthesis_routes import projector_token
+
+    aylin, _ = board
+    with app.app_context():
+        from app.models import Event
+
+        token = projector_token(db.session.scalar(select(Event).filter_by(slug=TEST_WEEK_SLUG)))
+    wall = socketio.test_client(
+        app, namespace="/event", flask_test_client=app.test_client(), auth={"synthesis": token}
+    )
+    assert wall.is_connected("/event")
+    refused = socketio.test_client(
+        app, namespace="/event", flask_test_client=app.test_client(), auth={"synthesis": "0" * 32}
+    )
+    assert not refused.is_connected("/event")
+    need = _ok(_ack(aylin, "create_need", {"title": "Vernetzung", "cards": cards[0]}))["needs"][0]
+    assert _received(wall, "need_changed")[0]["need"]["title"] == "Vernetzung"
+    assert _ok(_ack(wall, "synth_sync"))["synthesis"]["needs"][0]["id"] == need["id"]
+    assert _ok(_ack(wall, "synth_cards"))
+    for command, payload in [
+        ("create_need", {"title": "Von der Wand"}),
+        ("rename_need", {"need": need["id"], "title": "Anders", "version": 1}),
+        ("delete_need", {"need": need["id"]}),
+        ("add_cards", {"need": need["id"], "cards": cards[1]}),
+        ("dismiss_suggestion", {"cards": ",".join(cards[:2])}),
+        ("request_suggestions", {}),
+        ("put_to_vote", {"workshop": actions.workshop("jugend").id}),
+        ("undo", {"entry": 1}),
+    ]:
+        reply = _ack(wall, command, payload)
+        assert reply["ok"] is False and reply["code"] == "forbidden", (command, reply)
+    [now] = _ok(_ack(aylin, "synth_sync"))["synthesis"]["needs"]
+    assert (now["title"], now["cards"], now["vote"]) == ("Vernetzung", [cards[0]], None)
+    wall.disconnect("/event")
