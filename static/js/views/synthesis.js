@@ -27,6 +27,8 @@ const state = {
   ranked: new Map(),
   /** need id -> the message shown at it (a conflict, a refusal). */
   needErrors: new Map(),
+  /** need id -> the version a conflict showed its writer. */
+  seen: new Map(),
   /** Needs whose "split" form is open, and need id -> the cards ticked in it. */
   splitOpen: new Set(),
   splitChecked: new Map(),
@@ -246,7 +248,7 @@ function needItem(need) {
   return h('li', { class: 'synth-need', dataset: { need: need.id } },
     h('section', { 'aria-labelledby': titleId },
       h('h3', { id: titleId, tabindex: '-1' }, need.title),
-      h('form', { class: 'synth-rename', dataset: { rename: need.id } },
+      h('form', { class: 'synth-rename', dataset: { rename: need.id, version: need.version } },
         field(need, 'title', t('need_title'), titleInput),
         h('button', { class: 'button', type: 'submit', dataset: { focus: `rename-${need.id}` } }, t('rename'))),
       message ? h('p', { class: 'error', role: 'alert' }, message) : null,
@@ -257,7 +259,7 @@ function needItem(need) {
       cardList(need, need.cards.filter((id) => goals.has(id)), 'goals_none'),
       goalForm(need),
       h('h4', {}, t('concrete')),
-      h('form', { class: 'synth-concrete', dataset: { concrete: need.id } },
+      h('form', { class: 'synth-concrete', dataset: { concrete: need.id, version: need.version } },
         field(need, 'what', t('what'), textArea(need, 'what')),
         field(need, 'actors', t('actors'), textArea(need, 'actors')),
         field(need, 'first_steps', t('first_steps'), textArea(need, 'first_steps')),
@@ -360,12 +362,25 @@ function rankedList(need, ids) {
       : h('p', { class: 'empty' }, t('ranked_none')));
 }
 
-/** Replace a need's element, keeping what the person typed and has not saved yet. */
+/**
+ * Replace a need's element, keeping what the person typed and has not saved yet.
+ *
+ * A form being typed in keeps the version of the need its writer last saw: if someone
+ * else changed the need meanwhile, saving is refused as a conflict and shows both,
+ * instead of silently writing over the other edit. Once the conflict was shown, the
+ * writer has seen the new version (state.seen) and may save theirs over it.
+ */
 function replaceKeepingEdits(old, fresh) {
+  const needId = Number(old.dataset.need);
   for (const control of old.querySelectorAll('[data-field]')) {
     if (control.value === control.dataset.base) continue;
     const twin = fresh.querySelector(`[data-field="${control.dataset.field}"]`);
     if (twin) twin.value = control.value;
+    const form = control.form;
+    const freshForm = twin && twin.form;
+    if (form && freshForm && form.dataset.version) {
+      freshForm.dataset.version = String(Math.max(Number(form.dataset.version), state.seen.get(needId) || 0));
+    }
   }
   old.replaceWith(fresh);
 }
@@ -489,6 +504,7 @@ async function step(event, payload, { needId = null, done = null } = {}) {
   const message = t('error', { error: (reply && reply.error) || t('no_answer') });
   if (needId !== null) {
     if (reply && reply.code === 'conflict' && reply.need) {
+      state.seen.set(needId, reply.need.version);
       applyNeed(reply.need);
       const current = event === 'rename_need' ? reply.need.title : truncate(reply.need.what || '', 120);
       state.needErrors.set(needId, t('conflict', { current }));
@@ -568,7 +584,7 @@ els.needList.addEventListener('submit', async (event) => {
     const need = state.needs.get(needId);
     const title = form.querySelector('[data-field=title]').value.trim();
     if (!need || !title) return;
-    await step('rename_need', { need: needId, title, version: need.version }, {
+    await step('rename_need', { need: needId, title, version: Number(form.dataset.version) || need.version }, {
       needId, done: () => t('renamed', { title }),
     });
   } else if (form.dataset.concrete) {
@@ -581,7 +597,7 @@ els.needList.addEventListener('submit', async (event) => {
       what: value('what'),
       actors: value('actors'),
       first_steps: value('first_steps'),
-      version: need.version,
+      version: Number(form.dataset.version) || need.version,
     };
     if (value('priority')) payload.priority = Number(value('priority'));
     await step('update_need', payload, { needId, done: () => t('saved') });
