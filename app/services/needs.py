@@ -205,13 +205,11 @@ def put_to_vote(event: Event, workshop_id: int) -> Changed:
     done = Changed()
     for need in all_needs:
         card = _vote_card(need)
-        if card is not None and card.workshop_id == workshop.id and card.on_board:
+        if card is not None and card.workshop_id == workshop.id:
+            # Already there: it keeps its dots; one withdrawn with its need comes back,
+            # one a facilitator hid or merged on the console stays as they left it.
             _follow(need, done)
             continue
-        if card is not None and card.workshop_id == workshop.id:
-            _follow(need, done)  # withdrawn with its need once, now back
-            if card.on_board:
-                continue
         _withdraw_vote(need, done)
         card = Card(
             id=str(uuid.uuid4()),
@@ -226,16 +224,6 @@ def put_to_vote(event: Event, workshop_id: int) -> Changed:
         done.posted.append(card)
         done.needs.append(need)
     return _commit(done)
-
-
-def vote_workshop(event_id: int) -> int | None:
-    """The workshop where the event's needs stand to the vote, if they do."""
-    return db.session.scalar(
-        select(Card.workshop_id)
-        .join(Need, Need.card_id == Card.id)
-        .where(Need.event_id == event_id, Card.on_board)
-        .limit(1)
-    )
 
 
 # ---- the steps -----------------------------------------------------------------
