@@ -262,6 +262,9 @@ def _send(kind: str, key) -> None:
         return
     if kind == "synth_cards":
         send_synth_cards(int(key))
+        from app.synthesis.jobs import schedule_embedding
+
+        schedule_embedding(int(key))  # only queues a job, coalesced per event
         return
     workshop = db.session.get(Workshop, int(key))
     if workshop is None:

@@ -34,6 +34,8 @@ def _common() -> dict:
         "answered_by": _("Lösungen dazu"),
         "kind_problem": _("Problem"),
         "kind_solution": _("Lösung"),
+        "kind_need": _("Bedarf"),
+        "from_synthesis": _("übergreifender Bedarf der Woche"),
         "dots_total": _("{n} Punkte"),
         "dots_total_one": _("{n} Punkt"),
         "too_large": _("Zu lang zum Senden – bitte kürzer fassen."),
@@ -57,6 +59,7 @@ def board_texts() -> dict:
         "rejected": _("Nicht angenommen: {error} – Text: „{text}“"),
         "new_card_problem": _("Neues Problem: {text}"),
         "new_card_solution": _("Neue Lösung: {text}"),
+        "new_card_need": _("Neuer Bedarf zur Abstimmung: {text}"),
         "card_removed": _("Eine Karte wurde entfernt."),
         "no_problems": _("Noch keine Probleme. Schreib das erste!"),
         "no_solutions": _("Noch keine Lösungen."),
@@ -240,6 +243,31 @@ def console_texts() -> dict:
     }
 
 
+def synthesis_projector_texts() -> dict:
+    """Return the texts of the synthesis board's read-only projector view."""
+    return {
+        **_common(),
+        "online": _("Verbunden – alles ist aktuell."),
+        "offline": _("Keine Verbindung. Neuer Versuch läuft …"),
+        "no_needs": _("Noch keine übergreifenden Bedarfe."),
+        "origin_counts": _("{cards} Karten · {dots} Punkte"),
+        "origin_themes": _("aus {n} Themen: {themes}"),
+        "origin_themes_one": _("aus 1 Thema: {themes}"),
+        "origin_groups": _("Gruppen: {groups}"),
+        "goals": _("{n} Ziele"),
+        "goals_one": _("1 Ziel"),
+        "vote_dots": _("{n} Punkte in der Abstimmung"),
+        "vote_dots_one": _("1 Punkt in der Abstimmung"),
+        "more_needs": _("+{n} weitere Bedarfe"),
+        "more_needs_one": _("+1 weiterer Bedarf"),
+        "matrix_caption": _("Bedarfe × Themen: Karten (und Punkte) je Zelle"),
+        "matrix_need": _("Bedarf"),
+        "matrix_cell": _("{cards} ({dots})"),
+        "matrix_total": _("Summe"),
+        "matrix_votes": _("Abstimmung"),
+    }
+
+
 def synthesis_texts() -> dict:
     """Return the texts of the synthesis board."""
     return {
@@ -317,4 +345,14 @@ def synthesis_texts() -> dict:
         "matrix_need": _("Bedarf"),
         "matrix_cell": _("{cards} ({dots})"),
         "matrix_total": _("Summe"),
+        "matrix_votes": _("Abstimmung"),
+        "vote_dots": _("{n} Punkte in der Abstimmung ({theme})"),
+        "goals": _("Ziele (Lösungen, die dem Bedarf dienen)"),
+        "goals_none": _("Noch keine Ziele verknüpft."),
+        "goal_add_label": _("Ziel verknüpfen (Lösungskarte)"),
+        "goal_choose": _("– Lösungskarte wählen –"),
+        "goal_no_solutions": _("Keine weitere Lösungskarte"),
+        "goal_add": _("Als Ziel verknüpfen"),
+        "goal_added": _("Ziel mit „{need}“ verknüpft."),
+        "put_to_vote_done": _("Die Bedarfe stehen zur Abstimmung im Workshop „{workshop}“."),
     }

@@ -12,10 +12,13 @@ from app.models._types import constrained_enum, utcnow
 
 
 class CardKind(enum.StrEnum):
-    """The two lanes of a board."""
+    """The lanes of a board."""
 
     PROBLEM = "problem"
     SOLUTION = "solution"
+    #: A cross-cutting need put to the vote on the closing meeting's board: the mirror of a
+    #: :class:`~app.models.synthesis.Need`, written by the synthesis board, never by a phone.
+    NEED = "need"
 
 
 class CardStatus(enum.StrEnum):

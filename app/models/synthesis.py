@@ -29,6 +29,11 @@ class Need(db.Model):
     #: Raised by every change of a text field or the priority; a write that carries an
     #: older number was made on a stale view and is refused, so no edit is lost.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: The card of kind ``need`` that stands for it on the closing meeting's board, where
+    #: participants dot-vote on it by the board's own rules; None until it is put to the vote.
+    card_id: Mapped[str | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL"), index=True
+    )
 
     links: Mapped[list["NeedCard"]] = relationship(
         back_populates="need", cascade="all, delete-orphan", passive_deletes=True

@@ -6,11 +6,12 @@ event, so several facilitators see each other's steps live.
 """
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app import jobs, realtime
-from app.actions import action
+from app.actions import Action, action
 from app.extensions import db
-from app.models import Event
+from app.models import Event, Workshop
 from app.organize.forms import (
     CreateNeedForm,
     DismissSuggestionForm,
@@ -23,9 +24,11 @@ from app.organize.forms import (
     SynthesisUndoForm,
     UpdateNeedForm,
 )
+from app.organize.synthesis_forms import PutToVoteForm
 from app.services import needs
+from app.services.errors import ServiceError
 from app.services.overview import event_overview
-from app.synthesis.encoders import BlendEncoder, encoder_from_config
+from app.synthesis.jobs import schedule_embedding
 
 
 def _event(event_id: int) -> Event:
@@ -43,7 +46,18 @@ def _changed(event_id: int, done: needs.Changed) -> dict:
     entry = needs.entry_payload(done.entry) if done.entry is not None else None
     if entry is not None:
         realtime.synthesis_logged(event_id, entry)
+    _tell_vote_boards(done)
     return {"needs": payloads, "gone": done.gone, "entry": entry}
+
+
+def _tell_vote_boards(done: needs.Changed) -> None:
+    """Show the vote cards a step made or changed on their workshop's screens, one fact each."""
+    by_workshop: dict[int, tuple[list, list]] = {}
+    for card in done.posted + done.cards:
+        shown, gone = by_workshop.setdefault(card.workshop_id, ([], []))
+        (shown if card.on_board else gone).append(card if card.on_board else card.id)
+    for workshop_id, (shown, gone) in by_workshop.items():
+        realtime.cards_changed(db.session.get(Workshop, workshop_id), shown, gone)
 
 
 def _job_args(event_id: int, **more) -> dict:
@@ -61,6 +75,27 @@ def _notify(event_id: int):
     return realtime.job_notifier(realtime.EVENT_NAMESPACE, realtime.event_room(event_id))
 
 
+class WatchingOnly(int):
+    """The event's id as the synthesis projector holds it: it may look, not change."""
+
+
+#: The commands that only read; every other one is refused to a projector.
+READ_ONLY = ("sync", "synth_sync", "synth_cards")
+
+
+def _refuse_watchers(act: Action) -> Action:
+    """The action, refused before anything else when the context may only watch."""
+    if act.name in READ_ONLY:
+        return act
+
+    def run(event_id, form):
+        if isinstance(event_id, WatchingOnly):
+            raise ServiceError(_l("Die Projektor-Ansicht kann nichts ändern."), "forbidden")
+        return act.run(event_id, form)
+
+    return Action(act.name, act.form, run, act.done)
+
+
 @action()
 def sync(event_id: int, form) -> dict:
     """Return every workshop of the event with its phase and counts."""
@@ -76,9 +111,7 @@ def synth_sync(event_id: int, form) -> dict:
     """
     view = needs.SynthesisView(event_id)
     all_needs = needs.event_needs(event_id)
-    encoder = encoder_from_config(current_app.config)
-    if encoder.per_card or isinstance(encoder, BlendEncoder):
-        jobs.submit("embed", "app.synthesis.jobs:embed_cards", _job_args(event_id))
+    schedule_embedding(event_id)
     return {
         "synthesis": {
             "workshops": [{"id": w, "title": t} for w, t in view.workshops.items()],
@@ -175,6 +208,12 @@ def undo(event_id: int, form) -> dict:
     return _changed(event_id, needs.undo(_event(event_id), form.entry.data))
 
 
+@action(PutToVoteForm)
+def put_to_vote(event_id: int, form) -> dict:
+    """Put every need on the closing meeting's board as a card to dot-vote on."""
+    return _changed(event_id, needs.put_to_vote(_event(event_id), form.workshop.data))
+
+
 @action(DismissSuggestionForm)
 def dismiss_suggestion(event_id: int, form) -> dict:
     """Dismiss a suggested group of cards: it is not suggested again."""
@@ -195,19 +234,23 @@ def request_suggestions(event_id: int, form) -> dict:
 
 
 #: The commands of the event-wide area.
-ALL = (
-    sync,
-    synth_sync,
-    synth_cards,
-    create_need,
-    rename_need,
-    update_need,
-    add_cards,
-    remove_cards,
-    merge_needs,
-    split_need,
-    delete_need,
-    undo,
-    dismiss_suggestion,
-    request_suggestions,
+ALL = tuple(
+    _refuse_watchers(act)
+    for act in (
+        sync,
+        synth_sync,
+        synth_cards,
+        create_need,
+        rename_need,
+        update_need,
+        add_cards,
+        remove_cards,
+        merge_needs,
+        split_need,
+        delete_need,
+        undo,
+        put_to_vote,
+        dismiss_suggestion,
+        request_suggestions,
+    )
 )

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.identity import current_organizer, facilitator_grants, password_mark
 from app.models import Event, FacilitatorAccess, Organizer, Workshop
 from app.organize import actions
+from app.organize.synthesis_routes import event_by_projector_token
 from app.services.errors import ServiceError
 from app.sockets import Admission, Area, refuse_connection
 
@@ -37,7 +38,14 @@ def _organizer_still_valid(identity: dict) -> bool:
 
 
 def admit(auth: dict) -> Admission:
-    """Admit a logged-in organizer to any event, a facilitator to an event of their workshop."""
+    """Admit a logged-in organizer to any event, a facilitator to an event of their workshop,
+    and the synthesis projector (by its link's token) to its event, to watch only."""
+    if "synthesis" in auth:
+        watched = event_by_projector_token(auth["synthesis"])
+        if watched is None:
+            refuse_connection("not allowed")
+        identity = {"event": watched.id, "synthesis": auth["synthesis"]}
+        return Admission(identity=identity, rooms=[realtime.event_room(watched.id)])
     slug = auth.get("event")
     event = db.session.scalar(select(Event).filter_by(slug=slug)) if isinstance(slug, str) else None
     if event is None:
@@ -58,6 +66,8 @@ def admit(auth: dict) -> Admission:
 
 def context(identity: dict, sid: str) -> int:
     """The event's id, as long as the organizer's login or a facilitator's access still holds."""
+    if "synthesis" in identity:  # the projector: it may look, every change is refused
+        return actions.WatchingOnly(identity["event"])
     if "organizer" in identity:
         if not _organizer_still_valid(identity):
             raise ServiceError(_l("Das dürfen nur Organisierende."), "forbidden")

@@ -4,7 +4,10 @@ It lives outside ``/organisation`` (whose pages are for organizers only), on a
 blueprint of its own; the board itself works over the event-wide socket area.
 """
 
-from flask import Blueprint, abort, render_template
+import hashlib
+import hmac
+
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -55,5 +58,51 @@ def board(slug):
         "strings": texts.synthesis_texts(),
     }
     return render_template(
-        "organize/synthesis.html", event=event, workshops=workshops, page_config=page_config
+        "organize/synthesis.html",
+        event=event,
+        workshops=workshops,
+        page_config=page_config,
+        projector_url=url_for("synthesis.projector", token=projector_token(event)),
+    )
+
+
+# ---- the read-only projector view ---------------------------------------------
+
+
+def projector_token(event: Event) -> str:
+    """The secret of the event's synthesis projector link, derived from the app's secret.
+
+    Like a workshop's projector link it needs no login and can change nothing; it is
+    stable for the event, so a projector opened once keeps working.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"synthesis-projector:{event.id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def event_by_projector_token(token) -> Event | None:
+    """The event whose synthesis projector link carries this token, if any."""
+    if not isinstance(token, str) or len(token) != 32:
+        return None
+    for event in db.session.scalars(select(Event)):
+        if hmac.compare_digest(projector_token(event), token):
+            return event
+    return None
+
+
+@bp.route("/s/<token>")
+def projector(token):
+    """The synthesis board on the projector: the needs, where they came from, the matrix."""
+    event = event_by_projector_token(token)
+    if event is None:
+        abort(404)
+    page_config = {
+        "namespace": "/event",
+        "auth": {"synthesis": token},
+        "groups": {g.key: g.label(str(get_locale())) for g in event.stakeholder_groups},
+        "strings": texts.synthesis_projector_texts(),
+    }
+    return render_template(
+        "organize/synthesis_projector.html", event=event, page_config=page_config
     )

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.fields import CARD_TEXT_MAX, NAME_MAX, PlainText, UUIDText, clean_text
 from app.models import CardKind
@@ -66,8 +66,21 @@ class PostCardForm(CardFieldsMixin, FlaskForm):
             SelectChoice(CardKind.SOLUTION.value, _l("Lösung")),
         ],
         default=CardKind.PROBLEM.value,
+        validate_choice=False,
     )
     submit = SubmitField(_l("Karte anheften"))
+
+    def validate_kind(self, field) -> None:
+        """Phones write problems and solutions; a need is put to the vote by the synthesis board."""
+        if field.data == CardKind.NEED.value:
+            raise ValidationError(
+                _l(
+                    "Bedarfe stellt die Moderation zur Abstimmung. "
+                    "Schreibe ein Problem oder eine Lösung."
+                )
+            )
+        if field.data not in (CardKind.PROBLEM.value, CardKind.SOLUTION.value):
+            raise ValidationError(_l("Bitte wähle Problem oder Lösung."))
 
 
 class EditCardForm(CardFieldsMixin, FlaskForm):

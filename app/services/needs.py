@@ -7,6 +7,7 @@ the facilitator saw: a write on a stale view is refused with the code
 is lost. Adding and removing cards are set operations and never conflict.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import (
     Card,
+    CardKind,
+    CardStatus,
     DismissedSuggestion,
     Event,
     Need,
@@ -29,6 +32,7 @@ from app.models import (
 )
 from app.models._types import utcnow
 from app.services.errors import ServiceError
+from app.services.facts import next_seq
 
 #: The highest and lowest priority a need can be given.
 PRIORITY_RANGE = (1, 5)
@@ -48,11 +52,17 @@ class NeedConflict(ServiceError):
 
 @dataclass
 class Changed:
-    """What one step did: the needs that now stand changed, the ids of those gone."""
+    """What one step did: the needs that now stand changed, the ids of those gone.
+
+    ``posted`` and ``cards`` are the vote cards (kind ``need``) on a workshop's board
+    that the step made or changed (text, or on/off the board): their screens are told.
+    """
 
     needs: list[Need] = field(default_factory=list)
     gone: list[int] = field(default_factory=list)
     entry: SynthesisEntry | None = None
+    posted: list[Card] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
 
 
 # ---- loading and checking ----------------------------------------------------
@@ -74,7 +84,12 @@ def _board_cards(event_id: int, card_ids: Iterable[str]) -> list[str]:
         db.session.scalars(
             select(Card.id)
             .join(Workshop, Workshop.id == Card.workshop_id)
-            .where(Card.id.in_(wanted), Workshop.event_id == event_id, Card.on_board)
+            .where(
+                Card.id.in_(wanted),
+                Workshop.event_id == event_id,
+                Card.on_board,
+                Card.kind != CardKind.NEED,
+            )
         )
     )
     if len(found) != len(wanted):
@@ -108,6 +123,7 @@ def _state(need: Need) -> dict:
         "priority": need.priority,
         "position": need.position,
         "cards": need.card_ids,
+        "vote": need.card_id,
     }
 
 
@@ -133,8 +149,81 @@ def _set_cards(need: Need, card_ids: Iterable[str]) -> None:
 
 
 def _commit(done: Changed) -> Changed:
+    """Commit a step; the log entry keeps how its needs stood after it, for a safe undo."""
+    db.session.flush()
+    if done.entry is not None and done.entry.undone_at is None:
+        done.entry.details = {**done.entry.details, "after": [_state(n) for n in done.needs]}
+    for workshop_id in {card.workshop_id for card in done.posted + done.cards}:
+        next_seq(db.session.get(Workshop, workshop_id))
     db.session.commit()
     return done
+
+
+# ---- the vote on needs ---------------------------------------------------------
+
+
+def _vote_card(need: Need) -> Card | None:
+    return db.session.get(Card, need.card_id) if need.card_id else None
+
+
+def _follow(need: Need, done: Changed) -> None:
+    """Keep a need's vote card in step: its text is the need's title, and it stands while
+    the need does (a card a facilitator hid stays hidden)."""
+    card = _vote_card(need)
+    if card is None:
+        return
+    changed = False
+    if card.text != need.title:
+        card.text, changed = need.title, True
+    if card.status == CardStatus.WITHDRAWN:
+        card.status, changed = CardStatus.VISIBLE, True
+    if changed and card not in done.cards:
+        done.cards.append(card)
+
+
+def _withdraw_vote(need: Need, done: Changed) -> None:
+    """Take a need's vote card off its board: the need is gone (its dots stay with the card)."""
+    card = _vote_card(need)
+    if card is not None and card.status == CardStatus.VISIBLE:
+        card.status = CardStatus.WITHDRAWN
+        done.cards.append(card)
+
+
+def put_to_vote(event: Event, workshop_id: int) -> Changed:
+    """Put every need of the event on a workshop's board (the closing meeting) as a card.
+
+    Each need gets one card of kind ``need`` with its title, authorless like a paper
+    card; participants dot-vote on it there by the workshop's own voting rules. A need
+    already on that board keeps its card and its dots; one on another board moves.
+    """
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.event_id != event.id:
+        raise ServiceError(_l("Diesen Workshop gibt es in dieser Woche nicht."), "not_found")
+    all_needs = event_needs(event.id)
+    if not all_needs:
+        raise ServiceError(_l("Es gibt noch keine Bedarfe zum Abstimmen."), "empty")
+    done = Changed()
+    for need in all_needs:
+        card = _vote_card(need)
+        if card is not None and card.workshop_id == workshop.id:
+            # Already there: it keeps its dots; one withdrawn with its need comes back,
+            # one a facilitator hid or merged on the console stays as they left it.
+            _follow(need, done)
+            continue
+        _withdraw_vote(need, done)
+        card = Card(
+            id=str(uuid.uuid4()),
+            workshop_id=workshop.id,
+            author_id=None,
+            kind=CardKind.NEED,
+            text=need.title,
+            status=CardStatus.VISIBLE,
+        )
+        db.session.add(card)
+        need.card_id = card.id
+        done.posted.append(card)
+        done.needs.append(need)
+    return _commit(done)
 
 
 # ---- the steps -----------------------------------------------------------------
@@ -164,7 +253,9 @@ def rename_need(event: Event, need_id: int, title: str, version: int) -> Changed
     entry = _log(event.id, "rename_need", [need])
     need.title = _title(title)
     need.version += 1
-    return _commit(Changed([need], entry=entry))
+    done = Changed([need], entry=entry)
+    _follow(need, done)
+    return _commit(done)
 
 
 def update_need(
@@ -219,10 +310,11 @@ def merge_needs(event: Event, into_id: int, other_ids: Iterable[int]) -> Changed
     for other in others:
         cards += other.card_ids
     _set_cards(into, cards)
-    gone = [other.id for other in others]
+    done = Changed([into], [other.id for other in others], entry)
     for other in others:
+        _withdraw_vote(other, done)
         db.session.delete(other)
-    return _commit(Changed([into], gone, entry))
+    return _commit(done)
 
 
 def split_need(event: Event, need_id: int, card_ids: Iterable[str], new_title: str) -> Changed:
@@ -249,24 +341,37 @@ def delete_need(event: Event, need_id: int) -> Changed:
     """Delete a need; its cards stay on their boards."""
     need = _need(event.id, need_id)
     entry = _log(event.id, "delete_need", [need])
+    done = Changed([], [need_id], entry)
+    _withdraw_vote(need, done)
     db.session.delete(need)
-    return _commit(Changed([], [need_id], entry))
+    return _commit(done)
 
 
 def undo(event: Event, entry_id: int) -> Changed:
     """Take back one step: the needs it touched are put back, the needs it made are deleted.
 
-    Cards that have left their boards since are not put back.
+    A step whose needs were changed since is refused (code ``stale``) and nothing
+    changes: undoing it would overwrite the later edit. Cards that have left their
+    boards since are not put back.
     """
     entry = db.session.get(SynthesisEntry, entry_id)
     if entry is None or entry.event_id != event.id:
         raise ServiceError(_l("Diesen Schritt gibt es nicht."), "not_found")
     if entry.undone_at is not None:
         raise ServiceError(_l("Dieser Schritt ist schon rückgängig gemacht."), "undone")
+    if _changed_since(entry):
+        raise ServiceError(
+            _l(
+                "Dieser Schritt lässt sich nicht mehr rückgängig machen: "
+                "Die Bedarfe wurden seitdem weiter geändert."
+            ),
+            "stale",
+        )
     done = Changed(entry=entry)
     for need_id in entry.details.get("created", []):
         need = db.session.get(Need, need_id)
         if need is not None:
+            _withdraw_vote(need, done)
             db.session.delete(need)
             done.gone.append(need_id)
     on_board = set(
@@ -276,16 +381,39 @@ def undo(event: Event, entry_id: int) -> Changed:
         need = db.session.get(Need, state["id"])
         if need is None:
             need = Need(id=state["id"], event_id=event.id, title=state["title"])
+            need.card_id = state.get("vote")
             db.session.add(need)
         else:
             need.version += 1
         for key in ("title", "what", "actors", "first_steps", "priority", "position"):
             setattr(need, key, state[key])
         _set_cards(need, [c for c in state["cards"] if c in on_board])
+        if need.card_id is not None and _vote_card(need) is None:
+            need.card_id = None
+        _follow(need, done)
         done.needs.append(need)
     entry.undone_at = utcnow()
     db.session.flush()
     return _commit(done)
+
+
+#: What a later step may have changed of a need; its vote card (``vote``) is left out:
+#: putting the needs to the vote does not stand in the way of undoing a rename.
+_COMPARED = ("title", "what", "actors", "first_steps", "priority", "cards")
+
+
+def _changed_since(entry: SynthesisEntry) -> bool:
+    """Whether a need the step left behind has changed since (or is gone)."""
+    for after in entry.details.get("after", []):
+        need = db.session.get(Need, after["id"])
+        if need is None:
+            return True
+        now = _state(need)
+        if any(now[key] != after[key] for key in _COMPARED if key != "cards"):
+            return True
+        if sorted(now["cards"]) != sorted(after["cards"]):  # putting back may reorder them
+            return True
+    return False
 
 
 def _existing_board_cards(event_id: int, card_ids: list[str]) -> list[str]:
@@ -295,7 +423,12 @@ def _existing_board_cards(event_id: int, card_ids: list[str]) -> list[str]:
         db.session.scalars(
             select(Card.id)
             .join(Workshop, Workshop.id == Card.workshop_id)
-            .where(Card.id.in_(set(card_ids)), Workshop.event_id == event_id, Card.on_board)
+            .where(
+                Card.id.in_(set(card_ids)),
+                Workshop.event_id == event_id,
+                Card.on_board,
+                Card.kind != CardKind.NEED,
+            )
         )
     )
 
@@ -393,8 +526,17 @@ class SynthesisView:
             select(Card.id, Card.workshop_id, Card.kind, Card.text, Participant.group_key)
             .join(Workshop, Workshop.id == Card.workshop_id)
             .outerjoin(Participant, Participant.id == Card.author_id)
-            .where(Workshop.event_id == event_id, Card.on_board)
+            .where(Workshop.event_id == event_id, Card.on_board, Card.kind != CardKind.NEED)
             .order_by(Workshop.position, Card.created_at, Card.id)
+        )
+        self.dots = dots
+        #: The vote cards (kind ``need``) on a board, by id: their workshop.
+        self._vote_cards = dict(
+            db.session.execute(
+                select(Card.id, Card.workshop_id)
+                .join(Workshop, Workshop.id == Card.workshop_id)
+                .where(Workshop.event_id == event_id, Card.on_board, Card.kind == CardKind.NEED)
+            ).all()
         )
         self.cards = {
             card_id: BoardCard(card_id, workshop, str(kind), text, group, dots.get(card_id, 0))
@@ -411,10 +553,27 @@ class SynthesisView:
             "version": need.version,
             # Only the cards still on a board; the stored state keeps all of them.
             "cards": [c.id for c in cards],
+            # The solution cards of the themed workshops that serve the need.
+            "goals": [c.id for c in cards if c.kind == CardKind.SOLUTION],
             "themes": [{"id": w, "title": self.workshops[w]} for w in themes],
             "card_count": len(cards),
             "dots": sum(c.dots for c in cards),
             "groups": dict(Counter(c.group for c in cards if c.group)),
+            "vote": self.vote(need),
+        }
+
+    def vote(self, need: Need) -> dict | None:
+        """Where the need stands to the vote and the dots it got there, or None."""
+        if need.card_id is None:
+            return None
+        if need.card_id not in self._vote_cards:
+            return None
+        workshop_id = self._vote_cards[need.card_id]
+        return {
+            "card": need.card_id,
+            "workshop": workshop_id,
+            "theme": self.workshops.get(workshop_id, ""),
+            "dots": self.dots.get(need.card_id, 0),
         }
 
     def matrix(self, needs: list[Need]) -> dict:
@@ -427,8 +586,14 @@ class SynthesisView:
                 if card is not None:
                     cells[card.workshop_id]["cards"] += 1
                     cells[card.workshop_id]["dots"] += card.dots
+            vote = self.vote(need)
             rows.append(
-                {"need": need.id, "title": need.title, "cells": [cells[w] for w in self.workshops]}
+                {
+                    "need": need.id,
+                    "title": need.title,
+                    "cells": [cells[w] for w in self.workshops],
+                    "votes": vote["dots"] if vote else None,
+                }
             )
         return {
             "workshops": [{"id": w, "title": t} for w, t in self.workshops.items()],

@@ -79,7 +79,7 @@ export function renderCard(card, view) {
   const dots = view.totals ? view.totals[card.id] || 0 : 0;
   const total = view.totals ? h('p', { class: 'card-total' }, tn('dots_total', dots)) : null;
   if (total && view.totalFirst) li.append(total);
-  if (view.kind) li.append(h('p', { class: 'card-kind' }, card.kind === 'problem' ? t('kind_problem') : t('kind_solution')));
+  if (view.kind) li.append(h('p', { class: 'card-kind' }, t(KIND_LABELS[card.kind] || 'kind_problem')));
   if (view.controls && view.editing === card.id) li.append(editForm(card, view));
   else if (covered) li.append(h('p', { class: 'card-text card-covered' }, t('blind_card')));
   else li.append(h('p', { class: 'card-text' }, card.text));
@@ -114,6 +114,12 @@ export function renderCard(card, view) {
   return li;
 }
 
+/** The label of each lane's cards; a need is put to the vote by the synthesis board. */
+const KIND_LABELS = { problem: 'kind_problem', solution: 'kind_solution', need: 'kind_need' };
+
+/** The lanes of a board, in order; the need lane shows only while it has cards. */
+export const LANES = ['problem', 'solution', 'need'];
+
 function meta(card, view) {
   // A card still waiting to be sent has no author from the server yet: "anonym"
   // would tell its writer the wrong thing.
@@ -124,6 +130,7 @@ function meta(card, view) {
   const parts = [];
   if (marks && card.status === 'pending') parts.push(t('awaiting_approval'));
   if (card.blind && !card.text) return parts;
+  if (card.kind === 'need') return [...parts, t('from_synthesis')];
   parts.push(card.author_name || (marks && card.paper ? t('paper') : t('anonymous')));
   if (card.author_group) parts.push(groups[card.author_group] || card.author_group);
   if (marks && card.paper && card.author_name) parts.push(t('paper'));

@@ -1,6 +1,8 @@
 """The synthesis board in a real browser: cards of two workshops, a need built by keyboard."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -131,3 +133,156 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
 
     screens.screenshot(board, "board")
     assert_accessible(board, axe_source, "synthesis")
+
+
+#: The labelled week (tests/data/synthesis/cards.json): 181 cards from six themes.
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "synthesis" / "cards.json"
+
+
+def _suggestion_keys(board) -> list[str]:
+    return board.locator("#suggestion-list li.synth-suggestion").evaluate_all(
+        "(items) => items.map((li) => li.dataset.suggestion)"
+    )
+
+
+def _compute_suggestions(board) -> None:
+    """Press "Vorschläge berechnen" and wait until the job's result is shown."""
+    button = board.locator("#suggest")
+    button.click()
+    expect(button).to_be_enabled(timeout=180_000)
+    expect(board.locator("#suggest-status")).not_to_contain_text("berechnet", timeout=5_000)
+
+
+def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server, axe_source):
+    """Suggestions accepted and dismissed, needs by hand and by keyboard, goals, a rename
+    conflict between two facilitators, the matrix, the vote on the needs and the projector."""
+    week = json.loads(LABELLED.read_text(encoding="utf-8"))
+    themes = [theme["slug"] for theme in week["themes"]]
+    if len(server.workshop_pool) < len(themes):
+        pytest.fail("the module used up the test week's workshops (tests/data/week.toml)")
+    pool = [server.workshop_pool.pop(0) for _ in themes]
+    laptop = screens.laptop()
+    titles = {}
+    for (code, link), theme in zip(pool, themes, strict=True):
+        laptop.goto(link)
+        expect(laptop).to_have_url(re.compile(f"/w/{code}/facilitate$"))
+        titles[theme] = laptop.locator("#console-title").inner_text()
+        for card in (c for c in week["cards"] if c["workshop"] == theme):
+            paper_card(laptop, code, card["text"], card["kind"])
+    laptop.get_by_role("link", name="Synthese der Woche").click()
+    board = laptop
+    expect(board.locator("#connection")).to_have_attribute("data-state", "online")
+    # Every card of the week, each workshop's in its theme (the module's other test
+    # left a few cards of its own on other workshops).
+    for theme in (themes[0], themes[-1]):
+        board.locator("#filter-theme").select_option(label=titles[theme])
+        mine = [c for c in week["cards"] if c["workshop"] == theme]
+        expect(board.locator("#card-list li.card")).to_have_count(len(mine))
+    board.locator("#filter-theme").select_option("")
+    assert board.locator("#card-list li.card").count() >= len(week["cards"])
+    earlier = board.locator("#need-list li.synth-need").count()  # the module's other test's
+
+    # Suggestions, computed on the server: accept the first under a title of one's own,
+    # dismiss the next; computed again, the dismissed group does not come back.
+    _compute_suggestions(board)
+    suggestions = board.locator("#suggestion-list li.synth-suggestion")
+    expect(suggestions.nth(1)).to_be_visible()
+    first = suggestions.first
+    accepted_size = first.locator("ul li").count()
+    first.get_by_label("Titel").fill("Vorschlag übernommen")
+    first.get_by_role("button", name="Als Bedarf übernehmen").click()
+    needs = board.locator("#need-list li.synth-need")
+    accepted = needs.filter(has=board.locator("h3", has_text="Vorschlag übernommen"))
+    expect(accepted.locator(".need-origin")).to_contain_text(f"{accepted_size} Karten")
+    accepted = board.locator(f'#need-list li[data-need="{accepted.get_attribute("data-need")}"]')
+    dismissed = _suggestion_keys(board)[0]
+    suggestions.first.get_by_role("button", name="Verwerfen").click()
+    expect(board.locator(f'#suggestion-list li[data-suggestion="{dismissed}"]')).to_have_count(0)
+    _compute_suggestions(board)
+    assert dismissed not in _suggestion_keys(board)
+
+    # A need by hand (the mouse): tick two cards, name it, click.
+    board.locator("#filter-text").fill("Ehrenamtliche")
+    shown = board.locator("#card-list li.card")
+    expect(shown.first).to_be_visible()
+    for i in range(2):
+        shown.nth(i).get_by_role("checkbox").check()
+    board.locator("#new-need-title").fill("Ehrenamt stärken")
+    board.get_by_role("button", name="Neuer Bedarf aus Auswahl").click()
+    by_hand = needs.filter(has=board.locator("h3", has_text=re.compile("^Ehrenamt stärken$")))
+    expect(by_hand.locator(".need-origin")).to_contain_text("2 Karten")
+    by_hand_id = by_hand.get_attribute("data-need")
+    by_hand = board.locator(f'#need-list li[data-need="{by_hand_id}"]')  # whatever its title
+
+    # A need by keyboard only, and a goal linked to it by keyboard.
+    board.locator("#filter-text").fill("Förderung")
+    expect(shown.first).to_be_visible()
+    shown.first.get_by_role("checkbox").press(" ")
+    board.locator("#new-need-title").press_sequentially("Förderung sichern")
+    board.locator("#new-need-title").press("Enter")
+    keyed = needs.filter(has=board.locator("h3", has_text=re.compile("^Förderung sichern$")))
+    expect(keyed.locator("h3")).to_be_focused()
+    goal_select = keyed.get_by_label("Ziel verknüpfen (Lösungskarte)")
+    goal_select.focus()
+    goal_select.press("ArrowDown")
+    goal = goal_select.locator("option:checked").inner_text()
+    keyed.get_by_role("button", name="Als Ziel verknüpfen").press("Enter")
+    goal_text = goal.split(": ", 1)[1].removesuffix("…")
+    expect(keyed.locator("ul.synth-need-cards").last).to_contain_text(goal_text)
+    expect(keyed.get_by_text("Noch keine Ziele verknüpft.")).to_have_count(0)
+    board.locator("#filter-text").fill("")
+
+    # Two facilitators rename the same need at once: the second is shown the first's
+    # title and keeps their own text, and can then save it deliberately.
+    other = screens.laptop()
+    other.goto(pool[1][1])
+    other.get_by_role("link", name="Synthese der Woche").click()
+    theirs = other.locator(f'#need-list li[data-need="{by_hand_id}"]')
+    expect(theirs.locator("h3")).to_have_text("Ehrenamt stärken")
+    theirs.get_by_label("Titel", exact=True).fill("Lotsen in der Verwaltung")
+    by_hand.get_by_label("Titel", exact=True).fill("Feste Ansprechpersonen")
+    by_hand.get_by_label("Titel", exact=True).press("Enter")
+    expect(theirs.locator("h3")).to_have_text("Feste Ansprechpersonen")
+    expect(theirs.get_by_label("Titel", exact=True)).to_have_value("Lotsen in der Verwaltung")
+    theirs.get_by_label("Titel", exact=True).press("Enter")
+    expect(theirs.get_by_role("alert")).to_contain_text("„Feste Ansprechpersonen“")
+    expect(theirs.get_by_label("Titel", exact=True)).to_have_value("Lotsen in der Verwaltung")
+    expect(by_hand.locator("h3")).to_have_text("Feste Ansprechpersonen")
+    theirs.get_by_label("Titel", exact=True).press("Enter")
+    expect(by_hand.locator("h3")).to_have_text("Lotsen in der Verwaltung")
+
+    # The matrix: a row per need, the accepted suggestion spread over three themes or more.
+    rows = board.locator("#matrix tbody tr")
+    expect(rows).to_have_count(earlier + 3)
+    row = rows.filter(has_text="Vorschlag übernommen")
+    filled = [c for c in row.locator("td").all_inner_texts()[:-1] if c != "0 (0)"]
+    assert len(filled) >= 3
+    assert_accessible(board, axe_source, "synthesis-week")
+
+    # The projector view: opened from the board, no login, follows the board live.
+    with board.context.expect_page() as opened:
+        board.get_by_role("link", name="Projektor-Ansicht öffnen").click()
+    link = opened.value.url
+    wall = screens.page("projector", viewport={"width": 1280, "height": 720})
+    wall.goto(link)
+    expect(wall.locator("#wall-needs li.synth-wall-need")).to_have_count(earlier + 3)
+    expect(wall.locator("#wall-matrix tbody tr")).to_have_count(earlier + 3)
+    by_hand.get_by_label("Titel", exact=True).fill("Lotsenstellen")
+    by_hand.get_by_label("Titel", exact=True).press("Enter")
+    expect(wall.locator("#wall-needs")).to_contain_text("Lotsenstellen")
+    assert wall.evaluate("document.documentElement.scrollHeight") <= 720
+    screens.screenshot(wall, "projector")
+    assert_accessible(wall, axe_source, "synthesis-projector")
+
+    # The needs put to the vote: a lane of their own on the closing meeting's phones,
+    # and their dots on the wall.
+    closing_code = pool[-1][0]
+    board.get_by_label("Abstimmung über die Bedarfe im Workshop").select_option(
+        label=titles[themes[-1]]
+    )
+    board.get_by_role("button", name="Bedarfe zur Abstimmung stellen").click()
+    expect(accepted.locator(".need-origin")).to_contain_text("0 Punkte in der Abstimmung")
+    phone = join_by_code(screens.phone(), closing_code)
+    expect(phone.locator("#lane-need li.card")).to_have_count(earlier + 3)
+    expect(phone.locator("#lane-need")).to_contain_text("Lotsenstellen")
+    expect(wall.locator("#wall-needs")).to_contain_text("0 Punkte in der Abstimmung")

@@ -37,3 +37,20 @@ def test_a_participant_or_a_stranger_is_refused(app, actions):
     assert phone.get(SYNTHESIS).status_code == 403
     assert app.test_client().get(SYNTHESIS).status_code == 403
     assert actions.facilitator("vielfalt").get("/e/keine-woche/synthese").status_code == 403
+
+
+def _projector_link(laptop) -> str:
+    page = laptop.get(SYNTHESIS).get_data(as_text=True)
+    return re.search(r'href="(/s/[0-9a-f]{32})"', page).group(1)
+
+
+def test_the_board_links_to_its_projector_view_which_needs_no_login(app, actions):
+    link = _projector_link(actions.facilitator("vielfalt"))
+    stranger = app.test_client()
+    response = stranger.get(link)
+    assert response.status_code == 200
+    config = _config(response)
+    assert config["auth"] == {"synthesis": link.removeprefix("/s/")}
+    assert config["strings"]["more_needs"]
+    assert stranger.get("/s/" + "0" * 32).status_code == 404
+    assert stranger.get("/s/kurz").status_code == 404

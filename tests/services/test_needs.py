@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Card, Event, Need, SynthesisEntry, Workshop
+from app.models import Card, CardKind, CardStatus, Event, Need, SynthesisEntry, Workshop
 from app.services import board, joining, needs, voting
 from app.services.errors import ServiceError
 from app.services.phases import set_phase
@@ -230,3 +230,101 @@ def test_a_dismissed_suggestion_has_one_key_whatever_the_order(week):
     event, cards = week
     key = needs.dismiss_suggestion(event, [cards["v1"], cards["a1"]])
     assert needs.dismiss_suggestion(event, [cards["a1"], cards["v1"]]) == key
+
+
+def test_undo_of_a_step_whose_need_changed_since_is_refused_and_changes_nothing(week):
+    event, cards = week
+    need_id = needs.create_need(event, "Vernetzung", [cards["v1"]]).needs[0].id
+    first = needs.rename_need(event, need_id, "Netzwerke", 1)
+    needs.rename_need(event, need_id, "Netzwerke der Vereine", 2)
+    added = needs.add_cards(event, need_id, [cards["a1"]])
+    with pytest.raises(ServiceError) as refused:
+        needs.undo(event, first.entry.id)
+    assert refused.value.code == "stale"
+    assert "seitdem weiter geändert" in str(refused.value.message)
+    need = db.session.get(Need, need_id)
+    assert (need.title, need.card_ids) == ("Netzwerke der Vereine", [cards["v1"], cards["a1"]])
+    assert db.session.get(SynthesisEntry, first.entry.id).undone_at is None
+    # The latest step can be undone, and then the one before it is the latest again.
+    needs.undo(event, added.entry.id)
+    assert db.session.get(Need, need_id).card_ids == [cards["v1"]]
+
+
+def test_undo_of_a_merge_is_refused_once_the_merged_need_got_more_cards(week):
+    event, cards = week
+    one = needs.create_need(event, "Eins", [cards["v1"]]).needs[0].id
+    two = needs.create_need(event, "Zwei", [cards["a1"]]).needs[0].id
+    merged = needs.merge_needs(event, one, [two])
+    needs.add_cards(event, one, [cards["n1"]])
+    with pytest.raises(ServiceError) as refused:
+        needs.undo(event, merged.entry.id)
+    assert refused.value.code == "stale"
+    assert db.session.get(Need, two) is None
+
+
+def _closing(event):
+    return db.session.scalar(select(Workshop).filter_by(event_id=event.id, slug="jugend"))
+
+
+def test_needs_put_to_the_vote_are_cards_voted_on_by_the_boards_own_rules(week):
+    event, cards = week
+    net = needs.create_need(event, "Vernetzung", [cards["v1"], cards["a1"]]).needs[0].id
+    money = needs.create_need(event, "Finanzierung", [cards["v2"]]).needs[0].id
+    closing = _closing(event)
+    done = needs.put_to_vote(event, closing.id)
+    assert len(done.posted) == 2
+    vote_cards = {c.text: c for c in done.posted}
+    assert {c.kind for c in done.posted} == {CardKind.NEED}
+    assert all(c.author_id is None and c.workshop_id == closing.id for c in done.posted)
+    # Putting them again changes nothing: one card per need.
+    assert needs.put_to_vote(event, closing.id).posted == []
+    voter = joining.join(closing, None)
+    set_phase(closing, "vote")
+    voting.cast_vote(closing, voter, card_id=vote_cards["Vernetzung"].id)
+    voting.cast_vote(closing, voter, card_id=vote_cards["Vernetzung"].id)
+    payload = needs.need_payload(db.session.get(Need, net))
+    assert payload["vote"] == {
+        "card": vote_cards["Vernetzung"].id,
+        "workshop": closing.id,
+        "theme": closing.title,
+        "dots": 2,
+    }
+    assert payload["dots"] == 0  # the dots of its cards, apart from the vote on the need
+    rows = {row["title"]: row for row in needs.needs_matrix(event.id)["needs"]}
+    assert rows["Vernetzung"]["votes"] == 2
+    assert rows["Finanzierung"]["votes"] == 0
+    # The vote card is no card of the synthesis: not listed, not addable to a need.
+    assert vote_cards["Vernetzung"].id not in needs.SynthesisView(event.id).cards
+    with pytest.raises(ServiceError):
+        needs.add_cards(event, money, [vote_cards["Vernetzung"].id])
+
+
+def test_the_vote_card_follows_renames_and_leaves_with_its_need(week):
+    event, cards = week
+    net = needs.create_need(event, "Vernetzung", [cards["v1"]]).needs[0].id
+    other = needs.create_need(event, "Netzwerke", [cards["a1"]]).needs[0].id
+    needs.put_to_vote(event, _closing(event).id)
+    card = db.session.get(Card, db.session.get(Need, net).card_id)
+    renamed = needs.rename_need(event, net, "Vernetzung der Vereine", 1)
+    assert renamed.cards == [card]
+    assert db.session.get(Card, card.id).text == "Vernetzung der Vereine"
+    other_card = db.session.get(Need, other).card_id
+    merged = needs.merge_needs(event, net, [other])
+    assert [c.id for c in merged.cards] == [other_card]
+    assert db.session.get(Card, other_card).status == CardStatus.WITHDRAWN
+    needs.undo(event, merged.entry.id)
+    assert db.session.get(Card, other_card).status == CardStatus.VISIBLE
+    deleted = needs.delete_need(event, net)
+    assert db.session.get(Card, card.id).status == CardStatus.WITHDRAWN
+    needs.undo(event, deleted.entry.id)
+    assert db.session.get(Card, card.id).on_board
+    assert needs.need_payload(db.session.get(Need, net))["vote"]["card"] == card.id
+
+
+def test_goals_are_the_solution_cards_of_a_need(week):
+    event, cards = week
+    goal = post("nachbarschaft", "Eine Vernetzungsstelle im Rathaus einrichten", kind="solution")
+    need = needs.create_need(event, "Vernetzung", [cards["v1"], goal]).needs[0]
+    payload = needs.need_payload(need)
+    assert payload["goals"] == [goal]
+    assert payload["cards"] == [cards["v1"], goal]

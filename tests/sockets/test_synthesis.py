@@ -205,3 +205,85 @@ def test_a_card_posted_on_a_phone_nudges_the_open_synthesis_board(board, actions
     assert _drain(aylin)["synth_cards_changed"] == [{}]
     shown = {c["id"] for c in _ok(_ack(aylin, "synth_cards"))["synthesis"]["cards"]}
     assert card["id"] not in shown
+
+
+def test_needs_put_to_the_vote_reach_phones_who_vote_on_them_like_on_cards(board, cards, actions):
+    aylin, jonas = board
+    _ok(_ack(aylin, "create_need", {"title": "Vernetzung", "cards": ",".join(cards[:2])}))
+    closing = actions.workshop("jugend")
+    phone = actions.phone()
+    actions.join(phone, "jugend")
+    sio = actions.socket(phone, "jugend")
+    sio.get_received()
+    _drain(jonas)
+    [need] = _ok(_ack(aylin, "put_to_vote", {"workshop": closing.id}))["needs"]
+    vote_card = need["vote"]["card"]
+    changed = [e["args"][0] for e in sio.get_received() if e["name"] == "cards_changed"]
+    [shown] = changed[0]["cards"]
+    assert (shown["id"], shown["kind"], shown["text"]) == (vote_card, "need", "Vernetzung")
+    assert _received(jonas, "need_changed")[0]["need"]["vote"]["workshop"] == closing.id
+    # A phone may not write a need itself; the refusal is in German.
+    refused = sio.emit(
+        "post_card", {"id": str(uuid.uuid4()), "kind": "need", "text": "Mein Bedarf"}, callback=True
+    )
+    assert not refused["ok"]
+    assert "Bedarfe stellt die Moderation zur Abstimmung" in str(refused)
+    # It votes on the need with the board's own command and rules.
+    actions.set_phase("vote", "jugend")
+    assert sio.emit("cast_vote", {"id": vote_card}, callback=True)["ok"]
+    [need] = _ok(_ack(jonas, "synth_sync"))["synthesis"]["needs"]
+    assert need["vote"]["dots"] == 1
+    # A rename follows onto the phone's board.
+    sio.get_received()
+    _ok(_ack(jonas, "rename_need", {"need": need["id"], "title": "Netzwerke", "version": 1}))
+    edited = [e["args"][0] for e in sio.get_received() if e["name"] == "cards_changed"]
+    assert edited[0]["cards"][0]["text"] == "Netzwerke"
+
+
+def test_an_undo_overtaken_by_a_later_edit_is_refused_over_the_socket(board, cards):
+    aylin, jonas = board
+    need = _ok(_ack(aylin, "create_need", {"title": "Vernetzung"}))["needs"][0]
+    renamed = _ok(_ack(aylin, "rename_need", {"need": need["id"], "title": "A", "version": 1}))
+    _ok(_ack(jonas, "rename_need", {"need": need["id"], "title": "B", "version": 2}))
+    reply = _ack(aylin, "undo", {"entry": renamed["entry"]["id"]})
+    assert reply["ok"] is False and reply["code"] == "stale"
+    assert "seitdem weiter geändert" in reply["error"]
+    [now] = _ok(_ack(aylin, "synth_sync"))["synthesis"]["needs"]
+    assert now["title"] == "B"
+
+
+def test_the_projector_view_follows_live_and_cannot_change_anything(app, board, cards, actions):
+    from app.organize.synthesis_routes import projector_token
+
+    aylin, _ = board
+    with app.app_context():
+        from app.models import Event
+
+        token = projector_token(db.session.scalar(select(Event).filter_by(slug=TEST_WEEK_SLUG)))
+    wall = socketio.test_client(
+        app, namespace="/event", flask_test_client=app.test_client(), auth={"synthesis": token}
+    )
+    assert wall.is_connected("/event")
+    refused = socketio.test_client(
+        app, namespace="/event", flask_test_client=app.test_client(), auth={"synthesis": "0" * 32}
+    )
+    assert not refused.is_connected("/event")
+    need = _ok(_ack(aylin, "create_need", {"title": "Vernetzung", "cards": cards[0]}))["needs"][0]
+    assert _received(wall, "need_changed")[0]["need"]["title"] == "Vernetzung"
+    assert _ok(_ack(wall, "synth_sync"))["synthesis"]["needs"][0]["id"] == need["id"]
+    assert _ok(_ack(wall, "synth_cards"))
+    for command, payload in [
+        ("create_need", {"title": "Von der Wand"}),
+        ("rename_need", {"need": need["id"], "title": "Anders", "version": 1}),
+        ("delete_need", {"need": need["id"]}),
+        ("add_cards", {"need": need["id"], "cards": cards[1]}),
+        ("dismiss_suggestion", {"cards": ",".join(cards[:2])}),
+        ("request_suggestions", {}),
+        ("put_to_vote", {"workshop": actions.workshop("jugend").id}),
+        ("undo", {"entry": 1}),
+    ]:
+        reply = _ack(wall, command, payload)
+        assert reply["ok"] is False and reply["code"] == "forbidden", (command, reply)
+    [now] = _ok(_ack(aylin, "synth_sync"))["synthesis"]["needs"]
+    assert (now["title"], now["cards"], now["vote"]) == ("Vernetzung", [cards[0]], None)
+    wall.disconnect("/event")

@@ -2,7 +2,7 @@
 // only a facilitator sees and does — the status marks and, per card, a real
 // form for each moderation step (sent over the socket by views/console.js,
 // posted to /w/<code>/facilitate/<command> when there is no socket).
-import { makeView, renderCard } from '../cards.js';
+import { LANES, makeView, renderCard } from '../cards.js';
 import { config, limits, t } from '../config.js';
 import { h, truncate } from '../dom.js';
 import { orderedCards } from '../store.js';
@@ -196,10 +196,11 @@ export function renderBoard(state, ui) {
   renderList(document.getElementById('console-pending'), pending, view, ui, board);
   document.getElementById('console-count-pending').textContent = pending.length;
   document.getElementById('pending-empty').hidden = pending.length > 0;
-  for (const kind of ['problem', 'solution']) {
+  for (const kind of LANES) {
     const lane = listed.filter((c) => c.kind === kind);
     renderList(document.getElementById(`console-${kind}`), lane, view, ui, board);
     document.getElementById(`console-count-${kind}`).textContent = lane.length;
+    if (kind === 'need') document.getElementById('console-lane-need').hidden = lane.length === 0;
   }
   document.getElementById('console-empty').hidden = listed.length > 0;
   return { cards, problems: board.problems, pendingCount: pending.length };

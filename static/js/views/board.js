@@ -1,7 +1,7 @@
 // The participant's phone: the live board, the card form, the dots. Cards
 // appear as they are posted, survive a lost connection (the outbox), and the
 // board is replaced by the server's state on every reconnect (the store).
-import { isMine, makeView, renderList } from '../cards.js';
+import { LANES, isMine, makeView, renderList } from '../cards.js';
 import { config, limits, t, tn } from '../config.js';
 import { TRANSIENT, connect } from '../connection.js';
 import { announce, h, truncate, uuid4 } from '../dom.js';
@@ -346,11 +346,16 @@ function render() {
   const focusKey = pendingFocus || (active && active.dataset ? active.dataset.focus : null);
   pendingFocus = null;
 
-  for (const kind of ['problem', 'solution']) {
+  for (const kind of LANES) {
     const lane = cards.filter((c) => c.kind === kind);
     renderList(document.getElementById(`cards-${kind}`), lane, view);
     document.getElementById(`empty-${kind}`).hidden = lane.length > 0;
     document.getElementById(`count-${kind}`).textContent = lane.length;
+    if (kind === 'need') {
+      // The needs of the week stand here only once the synthesis board put them to the vote.
+      document.getElementById('lane-need').hidden = lane.length === 0;
+      document.getElementById('nav-need').hidden = lane.length === 0;
+    }
   }
   updateAnswerChoices(view.problems);
   if (focusKey && (!document.activeElement || document.activeElement === body || document.activeElement.dataset.focus !== focusKey)) {

@@ -3,7 +3,7 @@
 // (QR code and short code) is large while collecting and a corner afterwards,
 // the lanes show as many cards as fit and say how many more there are, and the
 // ranking once the facilitator reveals it is a bar per card.
-import { makeView, renderList } from '../cards.js';
+import { LANES, makeView, renderList } from '../cards.js';
 import { config, limits, t, tn } from '../config.js';
 import { connect } from '../connection.js';
 import { announce, truncate } from '../dom.js';
@@ -78,7 +78,10 @@ function render() {
   noticeEl.hidden = !notice;
 
   const cards = wallOrder(state);
-  const lanes = { problem: cards.filter((c) => c.kind === 'problem'), solution: cards.filter((c) => c.kind === 'solution') };
+  const lanes = Object.fromEntries(LANES.map((kind) => [kind, cards.filter((c) => c.kind === kind)]));
+  // The needs of the week get a lane of their own once they are put to the vote here.
+  document.getElementById('wall-lane-need').hidden = lanes.need.length === 0;
+  document.getElementById('wall-lanes').classList.toggle('with-needs', lanes.need.length > 0);
   // A blind collect shows how many cards there are, never what they say.
   const covered = blind && !shown;
   document.getElementById('wall-blind').hidden = !covered;
@@ -89,7 +92,7 @@ function render() {
     setText(document.getElementById('blind-solution'), tn('blind_solutions', lanes.solution.length));
   }
   const view = makeView('projector', state, cards);
-  for (const kind of ['problem', 'solution']) {
+  for (const kind of LANES) {
     const list = document.getElementById(`wall-${kind}`);
     renderList(list, covered ? [] : lanes[kind], view);
     fit(list, document.getElementById(`more-${kind}`));

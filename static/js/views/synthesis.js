@@ -27,6 +27,8 @@ const state = {
   ranked: new Map(),
   /** need id -> the message shown at it (a conflict, a refusal). */
   needErrors: new Map(),
+  /** need id -> the version a conflict showed its writer. */
+  seen: new Map(),
   /** Needs whose "split" form is open, and need id -> the cards ticked in it. */
   splitOpen: new Set(),
   splitChecked: new Map(),
@@ -52,6 +54,8 @@ const els = {
   suggestProgress: $('suggest-progress'),
   suggestionList: $('suggestion-list'),
   matrix: $('matrix'),
+  putToVote: $('put-to-vote'),
+  voteWorkshop: $('vote-workshop'),
 };
 
 const socket = io(config.namespace, {
@@ -226,6 +230,7 @@ function needItem(need) {
   const titleId = `need-title-${need.id}`;
   const base = { need: need.id };
   const origin = [t('origin_counts', { cards: need.card_count, dots: need.dots })];
+  if (need.vote) origin.push(t('vote_dots', { n: need.vote.dots, theme: need.vote.theme }));
   if (need.themes.length) origin.push(t('origin_themes', { themes: need.themes.map((w) => w.title).join(', ') }));
   const groupText = Object.entries(need.groups || {})
     .map(([key, n]) => `${groups[key] || key} (${n})`).join(', ');
@@ -238,30 +243,23 @@ function needItem(need) {
     priorities.map((p) => h('option', { value: p, selected: need.priority === p }, String(p))));
   const message = state.needErrors.get(need.id);
   const ranked = state.ranked.get(need.id);
+  const goals = new Set(need.goals || []);
 
   return h('li', { class: 'synth-need', dataset: { need: need.id } },
     h('section', { 'aria-labelledby': titleId },
       h('h3', { id: titleId, tabindex: '-1' }, need.title),
-      h('form', { class: 'synth-rename', dataset: { rename: need.id } },
+      h('form', { class: 'synth-rename', dataset: { rename: need.id, version: need.version } },
         field(need, 'title', t('need_title'), titleInput),
         h('button', { class: 'button', type: 'submit', dataset: { focus: `rename-${need.id}` } }, t('rename'))),
       message ? h('p', { class: 'error', role: 'alert' }, message) : null,
       h('p', { class: 'need-origin' }, h('strong', {}, `${t('origin')}: `), origin.join(' · ')),
       h('h4', {}, t('need_cards')),
-      need.cards.length
-        ? h('ul', { class: 'synth-need-cards' }, need.cards.map((id) => {
-          const card = state.cardsById.get(id);
-          if (!card) return null;
-          return h('li', {},
-            h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)),
-            h('button', {
-              class: 'button subtle', type: 'button',
-              dataset: { focus: `rm-${need.id}-${id}`, removeCard: id, need: need.id },
-            }, t('remove'), h('span', { class: 'visually-hidden' }, `: ${truncate(card.text, 80)}`)));
-        }))
-        : h('p', { class: 'empty' }, t('need_no_cards')),
+      cardList(need, need.cards.filter((id) => !goals.has(id)), 'need_no_cards'),
+      h('h4', {}, t('goals')),
+      cardList(need, need.cards.filter((id) => goals.has(id)), 'goals_none'),
+      goalForm(need),
       h('h4', {}, t('concrete')),
-      h('form', { class: 'synth-concrete', dataset: { concrete: need.id } },
+      h('form', { class: 'synth-concrete', dataset: { concrete: need.id, version: need.version } },
         field(need, 'what', t('what'), textArea(need, 'what')),
         field(need, 'actors', t('actors'), textArea(need, 'actors')),
         field(need, 'first_steps', t('first_steps'), textArea(need, 'first_steps')),
@@ -278,6 +276,32 @@ function needItem(need) {
       ranked ? rankedList(need, ranked) : null,
     ),
   );
+}
+
+/** A need's cards (or its goals), each with a button that takes it out. */
+function cardList(need, ids, emptyKey) {
+  const items = ids.map((id) => state.cardsById.get(id)).filter(Boolean);
+  if (!items.length) return h('p', { class: 'empty' }, t(emptyKey));
+  return h('ul', { class: 'synth-need-cards' }, items.map((card) => h('li', {},
+    h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)),
+    h('button', {
+      class: 'button subtle', type: 'button',
+      dataset: { focus: `rm-${need.id}-${card.id}`, removeCard: card.id, need: need.id },
+    }, t('remove'), h('span', { class: 'visually-hidden' }, `: ${truncate(card.text, 80)}`)))));
+}
+
+/** "Link a goal": a solution card of the themed workshops that serves the need, by keyboard. */
+function goalForm(need) {
+  const id = `need-${need.id}-goal`;
+  const have = new Set(need.cards);
+  const choices = state.cards.filter((c) => c.kind === 'solution' && !have.has(c.id));
+  return h('form', { class: 'synth-merge synth-goal', dataset: { goal: need.id } },
+    h('div', { class: 'field' },
+      h('label', { for: id }, t('goal_add_label')),
+      h('select', { id, dataset: { field: 'goal', base: '', focus: id } },
+        h('option', { value: '' }, choices.length ? t('goal_choose') : t('goal_no_solutions')),
+        choices.map((c) => h('option', { value: c.id }, `${c.theme}: ${truncate(c.text, 70)}`)))),
+    h('button', { class: 'button', type: 'submit', dataset: { focus: `goal-${need.id}` } }, t('goal_add')));
 }
 
 /** "Merge with …": the other needs to choose from; this need keeps its title. */
@@ -338,12 +362,25 @@ function rankedList(need, ids) {
       : h('p', { class: 'empty' }, t('ranked_none')));
 }
 
-/** Replace a need's element, keeping what the person typed and has not saved yet. */
+/**
+ * Replace a need's element, keeping what the person typed and has not saved yet.
+ *
+ * A form being typed in keeps the version of the need its writer last saw: if someone
+ * else changed the need meanwhile, saving is refused as a conflict and shows both,
+ * instead of silently writing over the other edit. Once the conflict was shown, the
+ * writer has seen the new version (state.seen) and may save theirs over it.
+ */
 function replaceKeepingEdits(old, fresh) {
+  const needId = Number(old.dataset.need);
   for (const control of old.querySelectorAll('[data-field]')) {
     if (control.value === control.dataset.base) continue;
     const twin = fresh.querySelector(`[data-field="${control.dataset.field}"]`);
     if (twin) twin.value = control.value;
+    const form = control.form;
+    const freshForm = twin && twin.form;
+    if (form && freshForm && form.dataset.version) {
+      freshForm.dataset.version = String(Math.max(Number(form.dataset.version), state.seen.get(needId) || 0));
+    }
   }
   old.replaceWith(fresh);
 }
@@ -467,6 +504,7 @@ async function step(event, payload, { needId = null, done = null } = {}) {
   const message = t('error', { error: (reply && reply.error) || t('no_answer') });
   if (needId !== null) {
     if (reply && reply.code === 'conflict' && reply.need) {
+      state.seen.set(needId, reply.need.version);
       applyNeed(reply.need);
       const current = event === 'rename_need' ? reply.need.title : truncate(reply.need.what || '', 120);
       state.needErrors.set(needId, t('conflict', { current }));
@@ -546,7 +584,7 @@ els.needList.addEventListener('submit', async (event) => {
     const need = state.needs.get(needId);
     const title = form.querySelector('[data-field=title]').value.trim();
     if (!need || !title) return;
-    await step('rename_need', { need: needId, title, version: need.version }, {
+    await step('rename_need', { need: needId, title, version: Number(form.dataset.version) || need.version }, {
       needId, done: () => t('renamed', { title }),
     });
   } else if (form.dataset.concrete) {
@@ -559,10 +597,21 @@ els.needList.addEventListener('submit', async (event) => {
       what: value('what'),
       actors: value('actors'),
       first_steps: value('first_steps'),
-      version: need.version,
+      version: Number(form.dataset.version) || need.version,
     };
     if (value('priority')) payload.priority = Number(value('priority'));
     await step('update_need', payload, { needId, done: () => t('saved') });
+  } else if (form.dataset.goal) {
+    const needId = Number(form.dataset.goal);
+    const select = form.querySelector('[data-field=goal]');
+    if (!select.value) {
+      announce(t('goal_choose'));
+      select.focus();
+      return;
+    }
+    await step('add_cards', { need: needId, cards: select.value }, {
+      needId, done: () => t('goal_added', { need: needTitle(needId) }),
+    });
   } else if (form.dataset.merge) {
     const needId = Number(form.dataset.merge);
     const select = form.querySelector('[data-field=merge]');
@@ -658,6 +707,14 @@ els.undo.addEventListener('click', async () => {
 
 els.reload.addEventListener('click', () => sync());
 
+els.putToVote.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const workshop = Number(els.voteWorkshop.value);
+  const title = els.voteWorkshop.selectedOptions[0] ? els.voteWorkshop.selectedOptions[0].textContent : '';
+  const reply = await step('put_to_vote', { workshop }, { done: () => t('put_to_vote_done', { workshop: title }) });
+  if (reply && reply.ok) showError('');
+});
+
 els.suggest.addEventListener('click', async () => {
   els.suggest.disabled = true;
   const reply = await send('request_suggestions', {});
@@ -735,6 +792,16 @@ socket.on('need_deleted', ({ id }) => {
   renderNeedsAndMatrix();
 });
 socket.on('synth_cards_changed', () => refreshCards());
+// Dots given anywhere (also on the needs put to the vote) change a workshop's overview:
+// fetch the counts again, at most every few seconds.
+let overviewTimer = null;
+socket.on('overview', () => {
+  if (overviewTimer) return;
+  overviewTimer = setTimeout(() => {
+    overviewTimer = null;
+    refreshCards();
+  }, 3000);
+});
 socket.on('synthesis_entry', ({ entry }) => {
   applyEntry(entry);
   els.undo.disabled = !lastUndoable();
