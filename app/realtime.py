@@ -177,10 +177,6 @@ def dots_changed(participant_id: str, workshop_id: int, change: dict, skip_sid=N
         skip_sid=skip_sid,
         namespace=Screen.PHONE.namespace,
     )
-    # Votes carry no time of their own: the organizer's overview shows this as last activity.
-    from app.services.overview import note_activity
-
-    note_activity(workshop_id)
     changes.mark("tally", workshop_id)
     changes.mark("presence", workshop_id)
 
@@ -270,6 +266,11 @@ def _send(kind: str, key) -> None:
     if workshop is None:
         return
     if kind == "tally":
+        # Votes carry no time of their own: the overview's "last activity" is noted here,
+        # once per coalesced send rather than once per dot.
+        from app.services.overview import note_activity
+
+        note_activity(workshop.id)
         send_tally(workshop)
     elif kind == "presence":
         send_presence(workshop)
