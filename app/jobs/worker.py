@@ -57,9 +57,13 @@ def main() -> None:
     from app import create_app
 
     app = create_app()
-    for line in sys.stdin:
-        run(app, json.loads(line), answer)
-    answers.close()
+    try:
+        for line in sys.stdin:
+            run(app, json.loads(line), answer)
+        answers.close()
+    except BrokenPipeError:
+        # The server that asked is gone (stopped or killed): nobody waits for the answer.
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -194,3 +194,23 @@ def test_the_cross_cutting_needs_go_out_and_come_back(app, week):
         second = build_json(result.event_id, pseudonymise=False)
     assert _comparable(first) == _comparable(second)
     assert _files(first)["db/need_card.json"]["count"] == 1
+
+
+def test_a_week_whose_cards_were_embedded_exports_without_the_vectors(app, week):
+    """Cards are embedded when posted; the stored vectors are a cache, not part of the export."""
+    from app.models.synthesis import CardVector
+
+    with app.app_context():
+        db.session.add(
+            CardVector(
+                card_id=week.cards["umlauts"], encoder="e5", vector=b"\x00\x01" * 8, text_hash="x"
+            )
+        )
+        db.session.commit()
+        data = build_json(week.event_id, pseudonymise=False)
+        db.drop_all()
+        db.create_all()
+        result = import_json(data)
+        assert db.session.get(Card, week.cards["umlauts"]).text == UMLAUTS
+        assert result.event_id
+    assert "db/card_vector.json" not in _files(data)

@@ -29,7 +29,7 @@ from app.models import Card, Event, Participant, Workshop
 from app.models._types import utcnow
 from app.services.access import PIN_LENGTH, hash_token
 from app.services.exports.data import Progress, consistent_read, no_progress
-from app.services.exports.scope import EVENT_TABLES
+from app.services.exports.scope import EXPORTED_TABLES
 from app.services.tokens import new_short_code, new_token
 
 FORMAT = "querschnitt-export"
@@ -137,7 +137,7 @@ def _int_keyed(table) -> bool:
 
 def _remapped_columns(table) -> dict[str, str]:
     """Columns holding another event table's integer id: column name → that table's name."""
-    names = {spec.name for spec in EVENT_TABLES if _int_keyed(spec.table)}
+    names = {spec.name for spec in EXPORTED_TABLES if _int_keyed(spec.table)}
     out = {}
     for column in table.columns:
         for key in column.foreign_keys:
@@ -179,8 +179,8 @@ def build_json(
             raise LookupError(f"no event {event_id}")
         slug = event.slug
         revision = schema_revision()
-        for index, spec in enumerate(EVENT_TABLES):
-            progress(0.9 * index / len(EVENT_TABLES), spec.name)
+        for index, spec in enumerate(EXPORTED_TABLES):
+            progress(0.9 * index / len(EXPORTED_TABLES), spec.name)
             table = spec.table
             key = table.primary_key.columns.values()[0]
             rows = db.session.execute(
@@ -192,7 +192,7 @@ def build_json(
                     row[key.name]: n for n, row in enumerate(tables[spec.name], start=1)
                 }
     files = {}
-    for spec in EVENT_TABLES:
+    for spec in EXPORTED_TABLES:
         table, name = spec.table, spec.name
         remap = _remapped_columns(table)
         out = []
@@ -258,7 +258,7 @@ def read_export(data: bytes) -> tuple[dict, dict[str, list[dict]]]:
             raise ValueError
         tables = {
             spec.name: json.loads(archive.read(f"db/{spec.name}.json"))["results"]
-            for spec in EVENT_TABLES
+            for spec in EXPORTED_TABLES
         }
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
         raise ImportRefused(
@@ -327,8 +327,8 @@ def _insert(tables: dict[str, list[dict]], progress: Progress) -> ImportResult:
     workshops: dict[int, tuple[str, str]] = {}
     #: PINs given per workshop: a PIN names exactly one access of its workshop.
     pins: dict[int, set[str]] = {}
-    for index, spec in enumerate(EVENT_TABLES):
-        progress(0.9 * index / len(EVENT_TABLES), spec.name)
+    for index, spec in enumerate(EXPORTED_TABLES):
+        progress(0.9 * index / len(EXPORTED_TABLES), spec.name)
         table, name = spec.table, spec.name
         remap = _remapped_columns(table)
         # A card may answer (or be merged into) a card written after it: those links come last.

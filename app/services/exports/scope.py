@@ -76,6 +76,11 @@ EVENT_TABLES = [
 ]
 
 
+#: The tables a complete export carries: all but the card vectors, which are a cache of
+#: the synthesis (an encoder's numbers, recomputed from the card text when needed).
+EXPORTED_TABLES = [spec for spec in EVENT_TABLES if spec.model is not CardVector]
+
+
 def votes_of(event_id: int):
     """All votes of an event: on its cards, or by its participants (for purging, to be sure)."""
     participants = select(Participant.id).where(Participant.event_id == event_id)
