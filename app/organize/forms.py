@@ -513,6 +513,27 @@ class AccessSheetForm(FlaskForm):
     submit = SubmitField(_l("Als PDF herunterladen"))
 
 
+class EventAccessesForm(IssueAccessForm):
+    """An access for every workshop of a week at once, for the sheet to hand out."""
+
+    name = StringField(
+        _l("Name auf den Zugängen"),
+        default="Moderation",
+        validators=[
+            DataRequired(_l("Bitte gib einen Namen ein.")),
+            PlainText(1, ACCESS_NAME_MAX),
+        ],
+        filters=[clean_text],
+    )
+    submit = SubmitField(_l("Für jeden Workshop einen Zugang ausgeben"))
+
+
+class AccessSheetsForm(FlaskForm):
+    """All sheets just issued as one PDF; the secrets come back as hidden fields per access."""
+
+    submit = SubmitField(_l("Alle als PDF herunterladen"))
+
+
 class RevokeAccessForm(FlaskForm):
     """The button that takes an access away."""
 

@@ -33,7 +33,9 @@ from app.models._types import utcnow
 from app.organize import bp
 from app.organize.forms import (
     AccessSheetForm,
+    AccessSheetsForm,
     DeleteWorkshopForm,
+    EventAccessesForm,
     EventForm,
     ExportForm,
     IssueAccessForm,
@@ -47,7 +49,7 @@ from app.organize.forms import (
     WorkshopForm,
 )
 from app.qr import qr_svg
-from app.services.access import issue_access, revoke_access
+from app.services.access import issue_access, issue_event_accesses, revoke_access
 from app.services.errors import ServiceError
 from app.services.joining import workshop_by_code
 from app.services.organizers import authenticate, change_password
@@ -758,25 +760,36 @@ def access_sheet_pdf(code, access_id):
     The page that issued the access posts the link's secret and the PIN back; they
     must be the ones of this active access (only their hashes are stored).
     """
-    from werkzeug.security import check_password_hash
 
-    from app.services.access import hash_token
-    from app.services.poster_pdf import AccessSheetText, build_access_pdf
+    from app.services.poster_pdf import build_access_pdf
 
     workshop = _workshop(code)
     form = AccessSheetForm()
     access = db.session.get(FacilitatorAccess, access_id)
     if access is None or access.workshop_id != workshop.id:
         abort(404)
-    if not form.validate_on_submit() or hash_token(form.token.data) != access.token_hash:
+    if not form.validate_on_submit():
         abort(400)
-    pin = form.pin.data or None
+    text = _checked_sheet(workshop, access, form.token.data, form.pin.data or None)
+    filename = f"zugang-{workshop.event.slug}-{workshop.slug}-{access.id}.pdf"
+    return _sheet_pdf(build_access_pdf(text), filename)
+
+
+def _checked_sheet(workshop: Workshop, access: FacilitatorAccess, token: str, pin: str | None):
+    """The text of an access sheet, if ``token`` and ``pin`` are this active access's own."""
+    from werkzeug.security import check_password_hash
+
+    from app.services.access import hash_token
+    from app.services.poster_pdf import AccessSheetText
+
+    if hash_token(token) != access.token_hash:
+        abort(400)
     if pin and not (access.pin_hash and check_password_hash(access.pin_hash, pin)):
         abort(400)
     if not access.active:
         abort(410)
-    link = public_url() + url_for("facilitate.facilitator_link", token=form.token.data)
-    text = AccessSheetText(
+    link = public_url() + url_for("facilitate.facilitator_link", token=token)
+    return AccessSheetText(
         kicker=workshop.event.title,
         title=_("Moderation: %(title)s", title=workshop.title),
         holder=_("Persönlicher Zugang für %(name)s", name=access.name),
@@ -791,9 +804,11 @@ def access_sheet_pdf(code, access_id):
         code_and_pin=f"{workshop.short_code} · {pin}" if pin else "",
         note=_("Gib Link und PIN nicht weiter: Sie gehören nur dir."),
     )
-    filename = f"zugang-{workshop.event.slug}-{workshop.slug}-{access.id}.pdf"
+
+
+def _sheet_pdf(data: bytes, filename: str) -> Response:
     return Response(
-        build_access_pdf(text),
+        data,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -801,6 +816,92 @@ def access_sheet_pdf(code, access_id):
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.route("/e/<slug>/zugaenge", methods=["GET", "POST"])
+def event_accesses(slug):
+    """Every workshop's accesses at a glance; a new access for each, on sheets to hand out.
+
+    Only hashes are stored, so a sheet of all links means issuing them: the page that
+    follows shows each new link and PIN once, one A4 page per workshop when printed.
+    """
+    event = _event(slug)
+    workshops = list(event.workshops)
+    form = EventAccessesForm()
+    if form.validate_on_submit():
+        try:
+            issued = issue_event_accesses(workshops, form.name.data, pin=form.pin.data)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc.message))
+        else:
+            sheets = []
+            for workshop, access, token, pin in issued:
+                link = public_url() + url_for("facilitate.facilitator_link", token=token)
+                sheets.append(
+                    {
+                        "workshop": workshop,
+                        "access": access,
+                        "token": token,
+                        "link": link,
+                        "pin": pin,
+                        "qr": _inline_qr(
+                            link, _("QR-Code des Moderationslinks: %(t)s", t=workshop.title)
+                        ),
+                    }
+                )
+            page = render_template(
+                "organize/access_sheets.html",
+                event=event,
+                sheets=sheets,
+                pin_address=public_url() + url_for("facilitate.pin_entry"),
+                pdf_form=AccessSheetsForm(formdata=None),
+            )
+            return Response(page, headers={"Cache-Control": "no-store"})
+    active = _active_accesses(workshops)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "organize/event_accesses.html",
+        event=event,
+        workshops=workshops,
+        active=active,
+        form=form,
+    ), status
+
+
+def _active_accesses(workshops: list[Workshop]) -> dict[int, list[FacilitatorAccess]]:
+    found: dict[int, list[FacilitatorAccess]] = {w.id: [] for w in workshops}
+    rows = db.session.scalars(
+        select(FacilitatorAccess)
+        .where(
+            FacilitatorAccess.workshop_id.in_(list(found)),
+            FacilitatorAccess.revoked_at.is_(None),
+        )
+        .order_by(FacilitatorAccess.id)
+    )
+    for access in rows:
+        found[access.workshop_id].append(access)
+    return found
+
+
+@bp.post("/e/<slug>/zugaenge.pdf")
+def event_access_sheets_pdf(slug):
+    """The sheets just issued for the whole week, as one PDF, one A4 page per access."""
+    from app.services.poster_pdf import build_access_pdf
+
+    event = _event(slug)
+    if not AccessSheetsForm().validate_on_submit():
+        abort(400)
+    ids, tokens = request.form.getlist("access"), request.form.getlist("token")
+    pins = request.form.getlist("pin")
+    if not ids or len(ids) != len(tokens) or len(pins) != len(ids) or len(ids) > 500:
+        abort(400)
+    texts = []
+    for raw_id, token, pin in zip(ids, tokens, pins, strict=True):
+        access = db.session.get(FacilitatorAccess, int(raw_id)) if raw_id.isdigit() else None
+        if access is None or access.workshop.event_id != event.id:
+            abort(404)
+        texts.append(_checked_sheet(access.workshop, access, token, pin or None))
+    return _sheet_pdf(build_access_pdf(*texts), f"zugaenge-{event.slug}.pdf")
 
 
 @bp.post("/w/<code>/zugaenge/<int:access_id>/entziehen")

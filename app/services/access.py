@@ -49,17 +49,9 @@ def _new_pin(workshop: Workshop) -> str:
             return pin
 
 
-def issue_access(
-    workshop: Workshop, name: str, pin: bool = False
+def _new_access(
+    workshop: Workshop, name: str, pin: bool
 ) -> tuple[FacilitatorAccess, str, str | None]:
-    """Give a named facilitator their own access to the workshop.
-
-    :param workshop: the workshop they will run.
-    :param name: who they are, shown in the moderation log.
-    :param pin: also give a six-digit PIN to type on ``/moderation``.
-    :return: the access, the secret of its personal link and the PIN (or None).
-        Only hashes are stored: the secrets can be shown this once.
-    """
     name = " ".join((name or "").split())
     if not name or len(name) > NAME_MAX:
         raise ServiceError(_l("Bitte gib einen Namen mit höchstens 100 Zeichen an."), "invalid")
@@ -72,8 +64,38 @@ def issue_access(
         pin_hash=generate_password_hash(plain_pin, method="scrypt") if plain_pin else None,
     )
     db.session.add(access)
-    db.session.commit()
     return access, token, plain_pin
+
+
+def issue_access(
+    workshop: Workshop, name: str, pin: bool = False
+) -> tuple[FacilitatorAccess, str, str | None]:
+    """Give a named facilitator their own access to the workshop.
+
+    :param workshop: the workshop they will run.
+    :param name: who they are, shown in the moderation log.
+    :param pin: also give a six-digit PIN to type on ``/moderation``.
+    :return: the access, the secret of its personal link and the PIN (or None).
+        Only hashes are stored: the secrets can be shown this once.
+    """
+    issued = _new_access(workshop, name, pin)
+    db.session.commit()
+    return issued
+
+
+def issue_event_accesses(
+    workshops: list[Workshop], name: str, pin: bool = False
+) -> list[tuple[Workshop, FacilitatorAccess, str, str | None]]:
+    """Give every workshop of a week a new access of the same name, in one transaction.
+
+    For the organizer's sheet of all accesses, to hand out before the week: an
+    access per workshop, each with its own link (and PIN); all or none are issued.
+    """
+    if not workshops:
+        raise ServiceError(_l("Diese Woche hat noch keine Workshops."), "empty")
+    issued = [(workshop, *_new_access(workshop, name, pin)) for workshop in workshops]
+    db.session.commit()
+    return issued
 
 
 def revoke_access(access_id: int) -> FacilitatorAccess:

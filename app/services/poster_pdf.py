@@ -135,9 +135,19 @@ def build_poster_pdf(text: PosterText) -> bytes:
     return bytes(pdf.output())
 
 
-def build_access_pdf(text: AccessSheetText) -> bytes:
-    """Return a facilitator's access sheet: who, which workshop, the link as QR and text, PIN."""
-    pdf = _document(text.title)
+def build_access_pdf(*texts: AccessSheetText) -> bytes:
+    """Return facilitators' access sheets, one A4 page each: who, which workshop, the link
+    as QR and text, PIN."""
+    pdf = _document(texts[0].title)
+    for index, text in enumerate(texts):
+        if index:
+            pdf.add_page()
+            pdf.set_y(MARGIN)
+        _access_page(pdf, text)
+    return bytes(pdf.output())
+
+
+def _access_page(pdf: FPDF, text: AccessSheetText) -> None:
     line = _writer(pdf)
     line(13, text.kicker, gap=2)
     line(24, text.title, "B", gap=3)
@@ -155,4 +165,3 @@ def build_access_pdf(text: AccessSheetText) -> bytes:
     line(13, text.step_pin, gap=2)
     line(30, text.code_and_pin, "B", family="DejaVuMono", gap=6)
     line(12, text.note)
-    return bytes(pdf.output())

@@ -143,6 +143,24 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
     assert pdf_pages(pdf) == 1, f"the poster prints on {pdf_pages(pdf)} pages"
     office.emulate_media(media="screen")
 
+    # The week's sheets: an access for every workshop, one printed page each.
+    office.goto("/organisation/e/browserwoche/einrichten")
+    office.get_by_role("link", name="Zugänge aller Workshops (Blätter zum Verteilen)").click()
+    assert_accessible(office, axe_source, "accesses of the week")
+    expect(office.locator("tbody tr")).to_have_count(1)
+    office.locator("#name").fill("Team Nord")
+    office.get_by_role("button", name="Für jeden Workshop einen Zugang ausgeben").click()
+    expect(office.locator(".access-sheet")).to_have_count(1)
+    expect(office.locator(".access-sheet")).to_contain_text("Team Nord")
+    assert_accessible(office, axe_source, "access sheets of the week")
+    office.emulate_media(media="print")
+    sheets = office.pdf(format="A4", print_background=True)
+    assert pdf_pages(sheets) == 1, f"one workshop's sheet prints on {pdf_pages(sheets)} pages"
+    office.emulate_media(media="screen")
+    with office.expect_download() as week_sheets:
+        office.get_by_role("button", name="Alle als PDF herunterladen").click()
+    assert pdf_pages(Path(week_sheets.value.path()).read_bytes()) == 1
+
     office.goto("/organisation/")
     cards = office.locator(f'tr[data-code="{code}"] [data-field="cards"]')
     activity = office.locator(f'tr[data-code="{code}"] [data-activity-text]')

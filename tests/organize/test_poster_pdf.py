@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 
+from app.extensions import db
 from app.services.poster_pdf import qr_matrix
 
 
@@ -137,3 +138,68 @@ def test_no_one_but_an_organizer_gets_an_access_sheet(office, actions):
     assert (
         laptop.post(action, data={"token": link.rsplit("/", 1)[1], "pin": pin}).status_code == 403
     )
+
+
+def _hidden(page: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="hidden" name="{name}" value="([^"]*)">', page)
+
+
+def test_the_weeks_access_sheets_issue_one_access_per_workshop_and_print_as_one_pdf(
+    office, actions, app, tmp_path
+):
+    from app.models import FacilitatorAccess, Workshop
+
+    listing = office.get("/organisation/e/testwoche/zugaenge")
+    assert listing.status_code == 200
+    with app.app_context():
+        workshops = db.session.scalars(db.select(Workshop)).all()
+        before = db.session.query(FacilitatorAccess).count()
+    response = office.post(
+        "/organisation/e/testwoche/zugaenge", data={"name": "Team Süd", "pin": "y"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert page.count('class="poster access-sheet"') == len(workshops)
+    ids, tokens, pins = _hidden(page, "access"), _hidden(page, "token"), _hidden(page, "pin")
+    assert len(ids) == len(tokens) == len(pins) == len(workshops)
+    assert all(re.fullmatch(r"\d{6}", pin) for pin in pins)
+    with app.app_context():
+        assert db.session.query(FacilitatorAccess).count() == before + len(workshops)
+        names = {a.name for a in db.session.query(FacilitatorAccess).filter_by(name="Team Süd")}
+        assert names == {"Team Süd"}
+    data = {"access": ids, "token": tokens, "pin": pins}
+    pdf = office.post("/organisation/e/testwoche/zugaenge.pdf", data=data)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert _pages(pdf.get_data()) == len(workshops)
+    if shutil.which("pdftotext"):
+        text = _text(pdf.get_data(), tmp_path).replace("\n", "")
+        assert all(token in text for token in tokens) and "Team Süd" in text
+    # A wrong secret for one of them gets no sheet at all.
+    bad = {**data, "token": ["x" * 43] + tokens[1:]}
+    assert office.post("/organisation/e/testwoche/zugaenge.pdf", data=bad).status_code == 400
+
+
+def test_the_weeks_access_sheets_refuse_a_missing_name_and_issue_nothing(office, app):
+    from app.models import FacilitatorAccess
+
+    with app.app_context():
+        before = db.session.query(FacilitatorAccess).count()
+    response = office.post("/organisation/e/testwoche/zugaenge", data={"name": "  "})
+    assert response.status_code == 400
+    assert "Bitte gib einen Namen ein." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(FacilitatorAccess).count() == before
+
+
+def test_only_organizers_reach_the_weeks_access_sheets(actions, client):
+    phone = actions.phone()
+    actions.join(phone)
+    for browser in (client, phone, actions.facilitator()):
+        assert browser.get("/organisation/e/testwoche/zugaenge").status_code in (302, 403)
+        response = browser.post("/organisation/e/testwoche/zugaenge", data={"name": "X"})
+        assert response.status_code in (302, 400, 403)
+    with client.application.app_context():
+        from app.models import FacilitatorAccess
+
+        assert db.session.query(FacilitatorAccess).filter_by(name="X").count() == 0
