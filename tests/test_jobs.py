@@ -47,6 +47,11 @@ def burn_elsewhere(progress, seconds):
     return os.getpid()
 
 
+def niceness(progress):
+    """The worker's scheduling priority (higher is lower)."""
+    return os.nice(0)
+
+
 def die(progress):
     os._exit(3)
 
@@ -167,6 +172,12 @@ def test_a_cpu_bound_job_leaves_the_caller_free(app, runner):
     # on a shared machine is a matter for a bench, not an assertion on gaps).
     assert notices.wait()["result"] != os.getpid()
     assert steps > 50
+
+
+def test_the_worker_yields_the_cpu_to_the_server(app, runner):
+    """Jobs (embeddings, exports) run at a lower priority, so phones' acks do not wait for them."""
+    _, notices = submit(app, "niceness", {})
+    assert notices.wait()["result"] >= min(os.nice(0) + 10, 19)
 
 
 def test_status_is_visible_from_another_process(app, runner, database_url):

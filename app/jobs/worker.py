@@ -44,8 +44,17 @@ def run(app, request: dict, answer) -> None:
             db.session.remove()
 
 
+#: How much the worker yields the CPU to the server: a job (an embedding, an export) may
+#: take longer, a phone's acknowledgement must not wait for it when both share the cores.
+NICENESS = 10
+
+
 def main() -> None:
     """Serve job requests until stdin closes."""
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed: run as is
+        pass
     # The answers get a private copy of stdout; a job's print() goes to stderr.
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
