@@ -56,6 +56,13 @@ def die(progress):
     os._exit(3)
 
 
+def report_late(progress):
+    """Report progress after the server had time to go away."""
+    time.sleep(0.5)
+    progress(0.5, "halb")
+    return True
+
+
 # Helpers
 
 
@@ -172,6 +179,39 @@ def test_a_cpu_bound_job_leaves_the_caller_free(app, runner):
     # on a shared machine is a matter for a bench, not an assertion on gaps).
     assert notices.wait()["result"] != os.getpid()
     assert steps > 50
+
+
+def test_a_worker_whose_server_is_gone_exits_without_a_traceback(app, tmp_path):
+    """A server killed mid-job closes the worker's pipe: its next progress report must not
+    fill the log with a traceback, and the worker must end."""
+    env = dict(
+        os.environ,
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY=app.config["SECRET_KEY"],
+        QUERSCHNITT_INSTANCE=str(tmp_path),
+        SOCKETIO_ASYNC_MODE="threading",
+        PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),
+    )
+    env.pop("REDIS_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.jobs.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    request = {"id": "j1", "function": "tests.test_jobs:report_late", "args": {}}
+    worker.stdin.write(json.dumps(request) + "\n")
+    worker.stdin.flush()
+    assert json.loads(worker.stdout.readline())["event"] == "started"
+    worker.stdout.close()  # the server is gone
+    worker.stdin.close()
+    worker.wait(timeout=60)
+    errors = worker.stderr.read()
+    worker.stderr.close()
+    assert worker.returncode == 0
+    assert "Traceback" not in errors and "failed" not in errors
 
 
 def test_the_worker_yields_the_cpu_to_the_server(app, runner):

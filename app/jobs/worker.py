@@ -35,6 +35,8 @@ def run(app, request: dict, answer) -> None:
         try:
             result = resolve(request["function"])(progress, **request["args"])
             json.dumps(result)  # a result that cannot be sent fails here, as the job's error
+        except BrokenPipeError:
+            raise  # the server is gone while the job reported progress: main() exits quietly
         except Exception as exc:
             app.logger.exception("job %s (%s) failed", job_id, request["function"])
             answer({"id": job_id, "event": "failed", "error": f"{type(exc).__name__}: {exc}"})
