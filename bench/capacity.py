@@ -348,9 +348,18 @@ class Servers:
         self.target = target
         pin = ["taskset", "-c", str(args.server_cpu)] if args.pin else []
         port = args.port
-        if target == "relay":
+        if target.startswith("relay"):
             port = free_port(port)
-            cmd = [*pin, sys.executable, str(ROOT / "bench" / "relay.py"), "--port", str(port)]
+            mode = target.partition("-")[2] or "gevent"
+            cmd = [
+                *pin,
+                sys.executable,
+                str(ROOT / "bench" / "relay.py"),
+                "--port",
+                str(port),
+                "--async-mode",
+                mode,
+            ]
             self.start(cmd, os.environ, port, ROOT)
             return
         env = {
@@ -463,7 +472,7 @@ def run_one(args, target, n):
     """Run every scenario for one target and N; return its figures by name."""
     workdir = Path(tempfile.mkdtemp(prefix=f"capacity-{target}-{n}-"))
     servers = Servers(args, target, workdir)
-    relay = target == "relay"
+    relay = target.startswith("relay")
     code, link = ("BENCH1", None) if relay else servers.workshop()
     clients = Clients(n, args.procs, servers.bases, code, relay, args.client_cpu)
     fig, clients_cpu = {}, []
@@ -633,9 +642,16 @@ def main():
     )
     parser.add_argument(
         "--scale",
-        choices=("off", "on", "both"),
+        choices=("off", "on", "both", "none"),
         default="off",
-        help="the scale path: 2 server processes, PostgreSQL + Redis",
+        help="the scale path: 2 server processes, PostgreSQL + Redis (none: relays only)",
+    )
+    parser.add_argument(
+        "--relay-modes",
+        nargs="+",
+        choices=("eventlet", "threading"),
+        default=[],
+        help="also run the relay on these servers (relay-eventlet, relay-threading)",
     )
     parser.add_argument("--no-relay", action="store_true", help="skip the bare relay")
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="checkout of the app to measure")
@@ -671,11 +687,14 @@ def main():
         os.sched_setaffinity(0, {args.client_cpu})
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if args.scale != "off":
+    if args.scale in ("on", "both"):
         ensure_database(args.pg_url)
-    targets = {"off": ["embedded"], "on": ["scale"], "both": ["embedded", "scale"]}[args.scale]
+    targets = {"off": ["embedded"], "on": ["scale"], "both": ["embedded", "scale"], "none": []}[
+        args.scale
+    ]
     if not args.no_relay:
         targets.append("relay")
+    targets += [f"relay-{mode}" for mode in args.relay_modes]
     commit = subprocess.run(
         ["git", "-C", str(args.app_dir), "rev-parse", "--short", "HEAD"],
         capture_output=True,

@@ -9,13 +9,35 @@ other tabs (``dots_changed``, as the app does). ``GET /join`` answers 200 so
 the bench can see it is up.
 
     .venv/bin/python bench/relay.py --port 5401
+
+``--async-mode eventlet`` or ``threading`` serves the same relay on another of
+Flask-SocketIO's servers (eventlet's WSGI server; Werkzeug's threaded server with
+simple-websocket), so that the server ``querschnitt run`` uses is chosen by measurement
+(``capacity.py --relay-modes``).
 """
 
-from gevent import monkey
+import argparse
+import sys
 
-monkey.patch_all()
+MODES = ("gevent", "eventlet", "threading")
 
-import argparse  # noqa: E402
+
+def _mode() -> str:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--async-mode", choices=MODES, default="gevent")
+    return parser.parse_known_args(sys.argv[1:])[0].async_mode
+
+
+MODE = _mode()
+if MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+elif MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+
 import socket  # noqa: E402
 
 from flask import Flask, request  # noqa: E402
@@ -24,7 +46,7 @@ from flask_socketio import SocketIO, emit, join_room  # noqa: E402
 BOARD = "/board"
 app = Flask(__name__)
 socketio = SocketIO(
-    app, async_mode="gevent", async_handlers=False, ping_interval=20, ping_timeout=20
+    app, async_mode=MODE, async_handlers=False, ping_interval=20, ping_timeout=20
 )
 state = {"seq": 0}
 who: dict[str, tuple[str, str]] = {}  # sid -> (workshop code, participant)
@@ -87,7 +109,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5401)
+    parser.add_argument("--async-mode", choices=MODES, default="gevent")
     args = parser.parse_args()
+    print(f"relay ({MODE}) on {args.host}:{args.port}", flush=True)
+    if MODE != "gevent":
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        socketio.run(
+            app, host=args.host, port=args.port, log_output=False, allow_unsafe_werkzeug=True
+        )
+        return
     from gevent.pywsgi import WSGIHandler, WSGIServer
 
     class NoDelayHandler(WSGIHandler):
@@ -95,7 +127,6 @@ def main():
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             super().__init__(sock, address, server, rfile)
 
-    print(f"relay on {args.host}:{args.port}", flush=True)
     WSGIServer((args.host, args.port), app, handler_class=NoDelayHandler, log=None).serve_forever()
 
 
