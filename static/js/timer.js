@@ -21,6 +21,26 @@ export function timerReading(timer, now) {
   return { state: 'running', seconds, done: seconds === 0 };
 }
 
+/**
+ * A screen's reading of its workshop's timer: keeps how far this device's clock is
+ * off the server's (from the `now` each workshop payload carries) and reads
+ * nothing once the workshop is closed.
+ * @param {() => number} clock this device's time in milliseconds
+ * @returns {(workshop: object) => ReturnType<typeof timerReading>}
+ */
+export function workshopTimer(clock = Date.now) {
+  let seen = null;
+  let offset = 0; // server time minus this device's time, in milliseconds
+  return (workshop) => {
+    if (workshop !== seen) {
+      seen = workshop;
+      if (workshop.now) offset = Date.parse(workshop.now) - clock();
+    }
+    // A closed workshop has no time left to count.
+    return workshop.phase === 'closed' ? null : timerReading(workshop.timer, clock() + offset);
+  };
+}
+
 /** 75 -> "1:15", 3725 -> "1:02:05". */
 export function formatSeconds(total) {
   const s = Math.max(0, Math.floor(total));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { formatSeconds, timerReading } from '../../static/js/timer.js';
+import { formatSeconds, timerReading, workshopTimer } from '../../static/js/timer.js';
 
 const END = '2024-10-04T09:10:00+00:00';
 const at = (iso) => Date.parse(iso);
@@ -29,4 +29,15 @@ test('seconds read as minutes, hours when there are any', () => {
   assert.equal(formatSeconds(75), '1:15');
   assert.equal(formatSeconds(600), '10:00');
   assert.equal(formatSeconds(3725), '1:02:05');
+});
+
+test("a screen's timer reads by the server's clock and nothing once the workshop is closed", () => {
+  let device = at('2024-10-04T09:00:00Z'); // this device runs two minutes behind the server
+  const read = workshopTimer(() => device);
+  const timer = { state: 'running', ends_at: END, remaining: 600, duration: 600 };
+  const workshop = { phase: 'collect', timer, now: '2024-10-04T09:02:00Z' };
+  assert.deepEqual(read(workshop), { state: 'running', seconds: 480, done: false });
+  device += 60_000;
+  assert.deepEqual(read(workshop), { state: 'running', seconds: 420, done: false });
+  assert.equal(read({ ...workshop, phase: 'closed' }), null);
 });

@@ -7,7 +7,7 @@ import { TRANSIENT, connect } from '../connection.js';
 import { announce, h, truncate, uuid4 } from '../dom.js';
 import { Outbox, Retry } from '../outbox.js';
 import { createStore, orderedCards } from '../store.js';
-import { formatSeconds, timerReading } from '../timer.js';
+import { formatSeconds, workshopTimer } from '../timer.js';
 
 const body = document.body;
 const code = config.code;
@@ -24,8 +24,7 @@ let pendingFocus = null;
 let flushing = false;
 // What the server refused about a card, shown on that card: card id -> message.
 const refusals = new Map();
-let clockOffset = 0; // server time minus this phone's time, in milliseconds
-let timerWorkshop = null;
+const readTimer = workshopTimer();
 let timerShown; // 'running' | 'paused' | 'done' | null as last shown; undefined before the first render
 let ticking = null;
 
@@ -402,11 +401,7 @@ function updateAnswerChoices(problems) {
  * counts); screen readers hear once when it starts and once when time is up.
  */
 function updateTimer(workshop) {
-  if (workshop !== timerWorkshop) {
-    timerWorkshop = workshop;
-    if (workshop.now) clockOffset = Date.parse(workshop.now) - Date.now();
-  }
-  const reading = workshop.phase === 'closed' ? null : timerReading(workshop.timer, Date.now() + clockOffset);
+  const reading = readTimer(workshop);
   const el = document.getElementById('timer');
   el.hidden = !reading;
   const now = reading ? (reading.done ? 'done' : reading.state) : null;

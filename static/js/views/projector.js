@@ -8,12 +8,11 @@ import { config, limits, t, tn } from '../config.js';
 import { connect } from '../connection.js';
 import { announce, truncate } from '../dom.js';
 import { createStore } from '../store.js';
-import { formatSeconds, timerReading } from '../timer.js';
+import { formatSeconds, workshopTimer } from '../timer.js';
 
 const body = document.body;
 const store = createStore();
-let clockOffset = 0; // server time minus this laptop's time, in milliseconds
-let timerWorkshop = null;
+const readTimer = workshopTimer();
 let ticking = null;
 
 function setConnection(which) {
@@ -137,12 +136,7 @@ function tick() {
 }
 
 function updateTimer(workshop) {
-  if (workshop !== timerWorkshop) {
-    timerWorkshop = workshop;
-    if (workshop.now) clockOffset = Date.parse(workshop.now) - Date.now();
-  }
-  // A closed workshop has no time left to count.
-  const reading = workshop.phase === 'closed' ? null : timerReading(workshop.timer, Date.now() + clockOffset);
+  const reading = readTimer(workshop);
   const el = document.getElementById('timer');
   el.hidden = !reading;
   if (reading) {
