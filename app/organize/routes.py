@@ -51,7 +51,9 @@ from app.organize.forms import (
 from app.qr import qr_svg
 from app.services.access import issue_access, issue_event_accesses, revoke_access
 from app.services.errors import ServiceError
+from app.services.facts import next_seq
 from app.services.joining import workshop_by_code
+from app.services.moderation import log_entries
 from app.services.organizers import authenticate, change_password
 from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
@@ -527,6 +529,7 @@ def _event_page(event: Event | None):
         form.groups.data = "\n".join(
             f"{group.key} = {group.label('de')}" for group in event.stakeholder_groups
         )
+        form.retention_days.data = event.retention_days
     status = 200
     if form.validate_on_submit():
         try:
@@ -536,6 +539,7 @@ def _event_page(event: Event | None):
                 form.title.data,
                 form.description.data or "",
                 form.group_list,
+                form.retention_days.data,
             )
         except ServiceError as exc:
             form[exc.field or "slug"].errors.append(str(exc.message))
@@ -630,13 +634,25 @@ def _workshop_page(event: Event, workshop: Workshop | None):
         form.facilitators.data = ", ".join(workshop.facilitators or [])
     status = 200
     if form.validate_on_submit():
+        was_blind = bool(workshop.blind) if workshop is not None else False
         try:
-            workshop = save_workshop(event, workshop, form.values())
+            workshop, changed = save_workshop(
+                event, workshop, form.values(), actor=g.organizer.name
+            )
         except ServiceError as exc:
             db.session.rollback()
             form[exc.field or "title"].errors.append(str(exc.message))
             status = 400
         else:
+            if changed:
+                # A running workshop's screens learn the new options as from the console.
+                realtime.workshop_changed(workshop)
+                for entry in log_entries(workshop, limit=1):
+                    realtime.log_entry(workshop, entry)
+                if bool(workshop.blind) != was_blind:
+                    next_seq(workshop)
+                    db.session.commit()
+                    realtime.cards_reset(workshop)
             flash(_("„%(title)s“ ist gespeichert.", title=workshop.title), "success")
             return redirect(url_for("organize.setup", slug=event.slug))
     elif form.is_submitted():
