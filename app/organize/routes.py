@@ -473,14 +473,14 @@ def report(slug):
         workshop = _workshop(request.args["workshop"])
         if workshop.event_id != event.id:
             abort(400)
-    from app.services.exports.data import consistent_read, read_event
+    from app.services.exports.data import consistent_read, kind_label, read_event
     from app.services.exports.needs import needs_of
     from app.services.exports.word import date_range
 
     locale = str(get_locale() or "de")
     with consistent_read():
         data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
-        needs = needs_of(event.id) if workshop is None else None
+        needs = needs_of(event.id, data.group_label) if workshop is None else None
     page = render_template(
         "organize/report.html",
         data=data,
@@ -489,6 +489,7 @@ def report(slug):
         locale=locale,
         made=format_date(utcnow().date(), format="long"),
         full_date=lambda day: format_date(day, format="full"),
+        kind_label=kind_label,
     )
     return Response(page, headers={"Cache-Control": "no-store"})
 

@@ -72,3 +72,10 @@ def test_names_only_when_asked(app, week):
         named = build_csv(week.event_id, pseudonymise=False).decode("utf-8-sig")
     assert not any(name in plain for name in NAMES)
     assert NAMES[0] in named and _rows(named.encode())[0][-1] == "Name"
+
+
+def test_a_need_put_to_the_vote_is_a_need_not_a_solution(app, need_week):
+    with app.app_context():
+        rows = _rows(build_csv(need_week.event_id))
+    (vote,) = [row for row in rows if row[2] == "Vernetzung der Akteur*innen"]
+    assert vote[:2] == ["Rechte Strömungen", "Bedarf"] and vote[4] == "3"
