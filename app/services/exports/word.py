@@ -404,10 +404,11 @@ def write_needs(document, needs: Sequence[NeedView]) -> None:
 def _needs_overview(document, needs: Sequence[NeedView]) -> None:
     voted = any(need.vote for need in needs)
     headers = [_("Bedarf"), _("Themen"), _("Karten"), _("Punkte"), _("Priorität")]
-    widths = [6.4, 2.2, 2.2, 2.2, 3.0]
+    # The number columns as wide as their bold headings, so that none breaks inside a word.
+    widths = [7.2, 2.1, 2.0, 2.0, 2.7]
     if voted:
         headers.append(_("Abstimmung"))
-        widths = [5.0, 2.0, 2.0, 2.0, 2.4, 2.6]
+        widths = [4.5, 2.1, 2.0, 2.0, 2.7, 2.7]
     table = _table(document, headers)
     for need in needs:
         cells = table.add_row().cells
@@ -500,4 +501,4 @@ def _need(document, need: NeedView) -> None:
         cells[1].paragraphs[0].add_run(kind_label(source.kind))
         cells[2].paragraphs[0].add_run(plain(source.text))
         _number_cell(cells[3], source.dots)
-    _widths(table, (4.2, 2.2, 7.6, 2.0))
+    _widths(table, (4.8, 2.0, 7.2, 2.0))
