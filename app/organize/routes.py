@@ -239,6 +239,10 @@ def _inline_qr(data: str, label: str) -> Markup:
     return Markup(svg.replace("<svg", f'<svg class="poster-qr" role="img" aria-label="{label}"', 1))
 
 
+#: The poster's line for people without a smartphone (the console types paper cards in).
+NO_PHONE = _l("Kein Handy? Schreib auf Papier – die Moderation trägt deine Karten und Punkte ein.")
+
+
 @bp.route("/w/<code>/plakat")
 def poster(code):
     """A printable A4 poster for the workshop's room: QR code, short code, the address to type."""
@@ -251,6 +255,7 @@ def poster(code):
         day=day,
         qr=_inline_qr(link, _("QR-Code zum Mitmachen: %(link)s", link=link)),
         join_address=public_url() + url_for("participant.join_by_code"),
+        no_phone=NO_PHONE,
     )
 
 
@@ -288,6 +293,7 @@ def poster_pdf(code):
         step_code=_("und diesen Code eingeben:"),
         code=workshop.short_code,
         note=_("Keine App, kein Konto. Dein Name ist freiwillig."),
+        no_phone=NO_PHONE,
     )
     filename = f"plakat-{workshop.event.slug}-{workshop.slug}.pdf"
     return Response(

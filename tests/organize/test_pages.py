@@ -54,6 +54,7 @@ def test_the_poster_shows_the_qr_code_the_short_code_and_the_address(office, act
     assert workshop.short_code in page
     assert "http://testserver.local/join" in page
     assert "css/print.css" in page and "Vielfalt" in page
+    assert "Kein Handy? Schreib auf Papier – die Moderation trägt deine Karten" in page
 
 
 def test_an_unknown_workshop_has_no_poster(office):
