@@ -82,7 +82,10 @@ KIND_LABELS = {
     "vote": _l("Punkte"),
     "moderation_entry": _l("Einträge im Moderationsprotokoll"),
     "facilitator_access": _l("Zugänge für Moderierende"),
+    "need": _l("Übergreifende Bedarfe"),
     "need_card": _l("Zuordnungen von Karten zu Bedarfen"),
+    "dismissed_suggestion": _l("Verworfene Vorschläge der Synthese"),
+    "synthesis_entry": _l("Einträge im Protokoll der Synthese"),
     "card_vector": _l("Berechnete Textmerkmale der Karten"),
 }
 
