@@ -33,7 +33,7 @@ COLUMN_MAX = 60
 DATE_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"}
 
 
-def _local_zone():
+def local_zone():
     """Times show as the venue's clock; Excel knows no time zones."""
     try:
         return ZoneInfo("Europe/Berlin")
@@ -144,7 +144,7 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
     if not pseudonymise:
         headers.append(_("Name"))
     _header(sheet, headers)
-    zone = _local_zone()
+    zone = local_zone()
     yes, no = _("ja"), _("nein")
     row = 2
     for kind in (CardKind.PROBLEM, CardKind.SOLUTION, CardKind.NEED):
