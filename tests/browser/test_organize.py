@@ -247,3 +247,8 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
     ]:
         office.goto(path)
         assert_no_horizontal_scroll(office, 320, f"{path} at 320 px")
+        if path == "/organisation/":
+            # The overview's figures are in sight, not off to the right of a scrolled table.
+            figures = office.locator("tr[data-code] [data-field=cards]")
+            box = figures.first.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 320, box
