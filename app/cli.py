@@ -7,7 +7,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app import coordination
 from app.extensions import db, socketio
@@ -44,6 +44,18 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
+def _ready_database() -> None:
+    """Give a fresh installation its tables (and bring a migrated one up to date).
+
+    An office creates its account, loads a week or imports an export before the
+    first ``run``; without this the command ended in a traceback ("no such table").
+    A database made without migrations (``db.create_all``, as the tests do) is left as it is.
+    """
+    tables = set(inspect(db.engine).get_table_names())
+    if not tables or "alembic_version" in tables:
+        upgrade()
+
+
 def _load(path: Path) -> None:
     from app.services.weeks import WeekFileError, load_week
 
@@ -62,6 +74,7 @@ def _load(path: Path) -> None:
 @with_appcontext
 def load_week_command(path: Path) -> None:
     """Load a workshop week from a TOML file; loading it again changes nothing."""
+    _ready_database()
     _load(path)
 
 
@@ -279,6 +292,7 @@ def import_command(path: Path) -> None:
     """Load a complete export (JSON zip) as a new event; prints the new facilitator links once."""
     from app.services.exports import ImportRefused, import_json
 
+    _ready_database()
     try:
         result = import_json(path.read_bytes())
     except ImportRefused as exc:
@@ -360,6 +374,7 @@ def create_organizer_command(name: str, login: str, password_stdin: bool) -> Non
     from app.services.errors import ServiceError
     from app.services.organizers import create_organizer
 
+    _ready_database()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -38,6 +38,8 @@ from app.services.setup import (
     DOTS_RANGE,
     GROUP_KEY_MAX,
     GROUP_LABEL_MAX,
+    RETENTION_DEFAULT,
+    RETENTION_RANGE,
     SLUG_MAX,
     TITLE_MAX,
     slug_ok,
@@ -329,6 +331,25 @@ def _description_field():
     )
 
 
+class _GermanMessage:
+    """A field whose unreadable input is refused with the form's own German message."""
+
+    invalid_message = None
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid_message)) from None
+
+
+RETENTION_MESSAGE = _l("Bitte gib eine ganze Zahl von 1 bis 3650 ein.")
+
+
+class DaysField(_GermanMessage, IntegerField):
+    invalid_message = RETENTION_MESSAGE
+
+
 class EventForm(FlaskForm):
     """A week: short name, title, description and the stakeholder groups."""
 
@@ -337,6 +358,14 @@ class EventForm(FlaskForm):
     description = _description_field()
     groups = TextAreaField(
         _l("Gruppen (Akteur*innen)"), filters=[clean_text], render_kw={"rows": 5}
+    )
+    retention_days = DaysField(
+        _l("Aufbewahrungsfrist (Tage nach dem letzten Workshop-Tag)"),
+        default=RETENTION_DEFAULT,
+        validators=[
+            InputRequired(RETENTION_MESSAGE),
+            NumberRange(*RETENTION_RANGE, message=RETENTION_MESSAGE),
+        ],
     )
     submit = SubmitField(_l("Speichern"))
 
@@ -364,18 +393,6 @@ class EventForm(FlaskForm):
                 raise ValidationError(_l("Zeile %(n)s: Der Schlüssel kommt doppelt vor.", n=number))
             groups.append((key, label))
         self.group_list = groups
-
-
-class _GermanMessage:
-    """A field whose unreadable input is refused with the form's own German message."""
-
-    invalid_message = None
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(self.invalid_message)) from None
 
 
 class DayField(_GermanMessage, DateField):
@@ -429,6 +446,8 @@ class WorkshopForm(FlaskForm):
             NumberRange(*DOTS_RANGE, message=_l("Bitte gib eine Zahl von 1 bis 50 ein.")),
         ],
     )
+    blind_collect = BooleanField(_l("Verdeckt sammeln"))
+    premoderation = BooleanField(_l("Neue Karten erst nach Freigabe zeigen"))
     submit = SubmitField(_l("Speichern"))
 
     def validate_ends_at(self, field):
@@ -457,6 +476,8 @@ class WorkshopForm(FlaskForm):
             ],
             "dot_budget": self.dot_budget.data,
             "max_dots_per_card": self.max_dots_per_card.data,
+            "blind_collect": bool(self.blind_collect.data),
+            "premoderation": bool(self.premoderation.data),
         }
 
 

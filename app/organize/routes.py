@@ -51,7 +51,9 @@ from app.organize.forms import (
 from app.qr import qr_svg
 from app.services.access import issue_access, issue_event_accesses, revoke_access
 from app.services.errors import ServiceError
+from app.services.facts import next_seq
 from app.services.joining import workshop_by_code
+from app.services.moderation import log_entries
 from app.services.organizers import authenticate, change_password
 from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
@@ -80,7 +82,10 @@ KIND_LABELS = {
     "vote": _l("Punkte"),
     "moderation_entry": _l("Einträge im Moderationsprotokoll"),
     "facilitator_access": _l("Zugänge für Moderierende"),
+    "need": _l("Übergreifende Bedarfe"),
     "need_card": _l("Zuordnungen von Karten zu Bedarfen"),
+    "dismissed_suggestion": _l("Verworfene Vorschläge der Synthese"),
+    "synthesis_entry": _l("Einträge im Protokoll der Synthese"),
     "card_vector": _l("Berechnete Textmerkmale der Karten"),
 }
 
@@ -237,6 +242,10 @@ def _inline_qr(data: str, label: str) -> Markup:
     return Markup(svg.replace("<svg", f'<svg class="poster-qr" role="img" aria-label="{label}"', 1))
 
 
+#: The poster's line for people without a smartphone (the console types paper cards in).
+NO_PHONE = _l("Kein Handy? Schreib auf Papier – die Moderation trägt deine Karten und Punkte ein.")
+
+
 @bp.route("/w/<code>/plakat")
 def poster(code):
     """A printable A4 poster for the workshop's room: QR code, short code, the address to type."""
@@ -249,6 +258,7 @@ def poster(code):
         day=day,
         qr=_inline_qr(link, _("QR-Code zum Mitmachen: %(link)s", link=link)),
         join_address=public_url() + url_for("participant.join_by_code"),
+        no_phone=NO_PHONE,
     )
 
 
@@ -286,6 +296,7 @@ def poster_pdf(code):
         step_code=_("und diesen Code eingeben:"),
         code=workshop.short_code,
         note=_("Keine App, kein Konto. Dein Name ist freiwillig."),
+        no_phone=NO_PHONE,
     )
     filename = f"plakat-{workshop.event.slug}-{workshop.slug}.pdf"
     return Response(
@@ -471,14 +482,14 @@ def report(slug):
         workshop = _workshop(request.args["workshop"])
         if workshop.event_id != event.id:
             abort(400)
-    from app.services.exports.data import consistent_read, read_event
+    from app.services.exports.data import consistent_read, kind_label, read_event
     from app.services.exports.needs import needs_of
     from app.services.exports.word import date_range
 
     locale = str(get_locale() or "de")
     with consistent_read():
         data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
-        needs = needs_of(event.id) if workshop is None else None
+        needs = needs_of(event.id, data.group_label) if workshop is None else None
     page = render_template(
         "organize/report.html",
         data=data,
@@ -487,6 +498,7 @@ def report(slug):
         locale=locale,
         made=format_date(utcnow().date(), format="long"),
         full_date=lambda day: format_date(day, format="full"),
+        kind_label=kind_label,
     )
     return Response(page, headers={"Cache-Control": "no-store"})
 
@@ -527,6 +539,7 @@ def _event_page(event: Event | None):
         form.groups.data = "\n".join(
             f"{group.key} = {group.label('de')}" for group in event.stakeholder_groups
         )
+        form.retention_days.data = event.retention_days
     status = 200
     if form.validate_on_submit():
         try:
@@ -536,6 +549,7 @@ def _event_page(event: Event | None):
                 form.title.data,
                 form.description.data or "",
                 form.group_list,
+                form.retention_days.data,
             )
         except ServiceError as exc:
             form[exc.field or "slug"].errors.append(str(exc.message))
@@ -630,13 +644,25 @@ def _workshop_page(event: Event, workshop: Workshop | None):
         form.facilitators.data = ", ".join(workshop.facilitators or [])
     status = 200
     if form.validate_on_submit():
+        was_blind = bool(workshop.blind) if workshop is not None else False
         try:
-            workshop = save_workshop(event, workshop, form.values())
+            workshop, changed = save_workshop(
+                event, workshop, form.values(), actor=g.organizer.name
+            )
         except ServiceError as exc:
             db.session.rollback()
             form[exc.field or "title"].errors.append(str(exc.message))
             status = 400
         else:
+            if changed:
+                # A running workshop's screens learn the new options as from the console.
+                realtime.workshop_changed(workshop)
+                for entry in log_entries(workshop, limit=1):
+                    realtime.log_entry(workshop, entry)
+                if bool(workshop.blind) != was_blind:
+                    next_seq(workshop)
+                    db.session.commit()
+                    realtime.cards_reset(workshop)
             flash(_("„%(title)s“ ist gespeichert.", title=workshop.title), "success")
             return redirect(url_for("organize.setup", slug=event.slug))
     elif form.is_submitted():

@@ -30,6 +30,8 @@ class PosterText:
     step_code: str
     code: str
     note: str
+    #: For people without a smartphone: they write on paper, the facilitators type it in.
+    no_phone: str = ""
 
 
 def _font(name: str) -> Path:
@@ -132,6 +134,7 @@ def build_poster_pdf(text: PosterText) -> bytes:
     line(13, text.step_code)
     line(44, text.code, "B", family="DejaVuMono", gap=3)
     line(12, text.note)
+    line(12, text.no_phone)
     return bytes(pdf.output())
 
 

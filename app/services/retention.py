@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 from app.extensions import db
 from app.models import Event, Vote
 from app.services.exports.jobs import clean_exports
-from app.services.exports.scope import EVENT_TABLES, votes_of
+from app.services.exports.scope import PURGED_TABLES, votes_of
 
 
 def _where(spec, event_id: int):
@@ -20,7 +20,7 @@ def purge_plan(event_id: int) -> dict[str, int]:
         spec.name: db.session.scalar(
             select(func.count()).select_from(spec.table).where(_where(spec, event_id))
         )
-        for spec in EVENT_TABLES
+        for spec in PURGED_TABLES
     }
 
 
@@ -31,7 +31,7 @@ def purge_event(event_id: int) -> dict[str, int]:
     """
     counts = purge_plan(event_id)
     # Children first, so that the result does not depend on the database enforcing cascades.
-    for spec in reversed(EVENT_TABLES):
+    for spec in reversed(PURGED_TABLES):
         db.session.execute(delete(spec.table).where(_where(spec, event_id)))
     db.session.commit()
     db.session.expunge_all()

@@ -25,6 +25,8 @@ from app.models import (
 )
 from app.models.synthesis import CardVector, NeedCard
 from app.services.errors import ServiceError
+from app.services.facts import next_seq
+from app.services.moderation import log
 from app.services.tokens import new_short_code, new_token
 
 #: Limits of the week file, shared by the forms.
@@ -34,6 +36,11 @@ DESCRIPTION_MAX = 5000
 GROUP_KEY_MAX = 40
 GROUP_LABEL_MAX = 100
 DOTS_RANGE = (1, 50)
+#: Days an event's data may be kept after its last workshop day, and the default.
+RETENTION_RANGE = (1, 3650)
+RETENTION_DEFAULT = 365
+#: A workshop's options that a running workshop's screens are told about when they change.
+OPTIONS = ("dot_budget", "max_dots_per_card", "blind_collect", "premoderation")
 
 
 def slug_ok(value: str) -> bool:
@@ -88,14 +95,25 @@ def _set_groups(event: Event, groups: list[tuple[str, str]]) -> None:
 
 
 def save_event(
-    event: Event | None, slug: str, title: str, description: str, groups: list[tuple[str, str]]
+    event: Event | None,
+    slug: str,
+    title: str,
+    description: str,
+    groups: list[tuple[str, str]],
+    retention_days: int = RETENTION_DEFAULT,
 ) -> Event:
     """Create a week or change one.
 
     :param event: the week to change, or None for a new one.
     :param slug: its short name, unique among all weeks.
     :param groups: ``(key, label)`` of each stakeholder group, in order; keys unique.
+    :param retention_days: days its data are kept after the last workshop day.
     """
+    low, high = RETENTION_RANGE
+    if not low <= retention_days <= high:
+        raise ServiceError(
+            _l("Bitte gib eine ganze Zahl von 1 bis 3650 ein."), field="retention_days"
+        )
     if not slug_ok(slug) or len(slug) > SLUG_MAX:
         raise ServiceError(_l("Nur a-z, 0-9, - und _ sind erlaubt."), field="slug")
     other = db.session.scalar(select(Event).filter_by(slug=slug))
@@ -109,6 +127,7 @@ def save_event(
         db.session.add(event)
     try:
         event.slug, event.title, event.description = slug, title, description
+        event.retention_days = retention_days
         _set_groups(event, groups)
         db.session.commit()
     except ServiceError:
@@ -117,12 +136,19 @@ def save_event(
     return event
 
 
-def save_workshop(event: Event, workshop: Workshop | None, values: dict) -> Workshop:
+def save_workshop(
+    event: Event, workshop: Workshop | None, values: dict, actor: str = ""
+) -> tuple[Workshop, dict]:
     """Add a workshop to a week or change one.
+
+    A change of a running workshop's options is written into its moderation log
+    and numbered as a fact, as when the facilitator changes them on the console.
 
     :param workshop: the workshop to change, or None for a new one at the end of the week.
     :param values: slug, title, description, day, starts_at, ends_at, room, facilitators,
-        dot_budget, max_dots_per_card.
+        dot_budget, max_dots_per_card, blind_collect, premoderation.
+    :param actor: who changes it, for the moderation log.
+    :return: the workshop and the options that changed (empty for a new workshop).
     """
     for other in event.workshops:
         if other is workshop:
@@ -142,14 +168,27 @@ def save_workshop(event: Event, workshop: Workshop | None, values: dict) -> Work
         raise ServiceError(
             _l("Nicht mehr Punkte pro Karte, als jede Person hat."), field="max_dots_per_card"
         )
+    changed = {}
     if workshop is None:
         workshop = new_workshop(values["slug"], values["title"])
         workshop.position = len(event.workshops)
         event.workshops.append(workshop)
+    else:
+        changed = {
+            key: values[key]
+            for key in OPTIONS
+            if key in values and getattr(workshop, key) != values[key]
+        }
     for field, value in values.items():
         setattr(workshop, field, value)
+    if changed:
+        log(workshop, actor, "set_options", **changed)
+        if "blind_collect" in changed:
+            workshop.cards_revealed = False
+        db.session.flush()
+        next_seq(workshop)
     db.session.commit()
-    return workshop
+    return workshop, changed
 
 
 def move_workshop(workshop: Workshop, step: int) -> bool:
@@ -255,7 +294,16 @@ def week_file(event: Event) -> str:
     _table(
         lines,
         "[event]",
-        {"slug": event.slug, "title": event.title, "description": event.description},
+        {
+            "slug": event.slug,
+            "title": event.title,
+            "description": event.description,
+            # Written when not the default, as the options below: a file without them
+            # leaves what was set in the browser as it is.
+            "retention_days": event.retention_days
+            if event.retention_days != RETENTION_DEFAULT
+            else None,
+        },
     )
     for group in event.stakeholder_groups:
         _table(
@@ -282,6 +330,8 @@ def week_file(event: Event) -> str:
                 "facilitators": list(workshop.facilitators or []),
                 "dot_budget": workshop.dot_budget,
                 "max_dots_per_card": workshop.max_dots_per_card,
+                "blind_collect": True if workshop.blind_collect else None,
+                "premoderation": True if workshop.premoderation else None,
             },
         )
     return "\n".join(lines)

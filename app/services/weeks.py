@@ -16,6 +16,7 @@ from app.services.setup import (
     DOTS_RANGE,
     GROUP_KEY_MAX,
     GROUP_LABEL_MAX,
+    RETENTION_RANGE,
     SLUG_MAX,
     TITLE_MAX,
     new_workshop,
@@ -90,6 +91,15 @@ def _int(path, data, field, where, default, low, high) -> int:
     return value
 
 
+def _flag(path, data, field, where, into: dict) -> None:
+    """Copy a true/false option into ``into`` if the file sets it; absent, it stays as it was."""
+    if field not in data:
+        return
+    if not isinstance(data[field], bool):
+        _fail(path, f"{where}.{field}", "muss true oder false sein")
+    into[field] = data[field]
+
+
 def _time(path, data, field, where) -> time | None:
     value = data.get(field)
     if value is None:
@@ -154,6 +164,9 @@ def parse_week_text(text: str, path) -> dict:
         "groups": [],
         "workshops": [],
     }
+    if "retention_days" in event:
+        # Absent, a loaded file leaves the period set in the browser (new weeks: 365 days).
+        week["retention_days"] = _int(path, event, "retention_days", "event", 0, *RETENTION_RANGE)
     seen = set()
     for i, group in enumerate(_table_list(path, raw, "stakeholder_groups")):
         where = f"stakeholder_groups[{i}]"
@@ -208,8 +221,12 @@ def parse_week_text(text: str, path) -> dict:
         ends_at = _time(path, item, "end", where)
         if starts_at and ends_at and ends_at <= starts_at:
             _fail(path, f"{where}.end", "das Ende muss nach dem Beginn liegen")
+        options = {}
+        for flag in ("blind_collect", "premoderation"):
+            _flag(path, item, flag, where, options)
         week["workshops"].append(
             {
+                **options,
                 "slug": slug,
                 "position": i,
                 "title": title,
@@ -269,7 +286,14 @@ def apply_week(week: dict, source=None) -> LoadResult:
     if event is None:
         event = Event(slug=week["slug"], title=week["title"])
         db.session.add(event)
-    _assign(event, {"title": week["title"], "description": week["description"]})
+    _assign(
+        event,
+        {
+            key: week[key]
+            for key in ("title", "description", "retention_days")
+            if key in week
+        },
+    )
     db.session.flush()
     groups = {group.key: group for group in event.stakeholder_groups}
     for position, item in enumerate(week["groups"]):

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.people import join_by_code, post_card
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.live import ROOT
 
 pytestmark = pytest.mark.browser
@@ -227,6 +227,28 @@ def test_the_organizer_sets_up_a_week_prints_a_poster_and_watches_it(
         ("/organisation/passwort", "password"),
         ("/organisation/e/browserwoche/loeschen", "purge"),
         (f"/organisation/w/{code}/loeschen", "delete a workshop with cards"),
+        ("/organisation/e/browserwoche/bericht", "report"),
     ]:
         office.goto(path)
         assert_accessible(office, axe_source, name)
+
+    # At 320 px (a phone, or 400 % zoom) every organizer page reflows: no sideways scrolling
+    # of the page; a wide table scrolls inside its own box.
+    office.set_viewport_size({"width": 320, "height": 640})
+    for path in [
+        "/organisation/",
+        "/organisation/e/browserwoche/einrichten",
+        "/organisation/e/browserwoche/zugaenge",
+        f"/organisation/w/{code}/zugaenge",
+        f"/organisation/w/{code}/bearbeiten",
+        "/organisation/e/browserwoche/export",
+        "/organisation/e/browserwoche/bericht",
+        "/organisation/e/browserwoche/loeschen",
+    ]:
+        office.goto(path)
+        assert_no_horizontal_scroll(office, 320, f"{path} at 320 px")
+        if path == "/organisation/":
+            # The overview's figures are in sight, not off to the right of a scrolled table.
+            figures = office.locator("tr[data-code] [data-field=cards]")
+            box = figures.first.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 320, box

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -202,3 +203,35 @@ def week(app) -> Week:
             cards={key: made.id for key, made in cards.items()},
             other_event_id=other.id,
         )
+
+
+@pytest.fixture
+def need_week(app, week) -> Week:
+    """The week with a cross-cutting need from both themes, made concrete and put to the vote.
+
+    Its cards: the umlaut problem (4 dots, Verwaltung) and its solution (2 dots,
+    Zivilgesellschaft) from Vielfalt, the "@SUM" problem (1 dot, Zivilgesellschaft) from
+    Rechte Strömungen. On the vote in Rechte Strömungen it got 3 dots.
+    """
+    from app.services.needs import create_need, put_to_vote, update_need
+
+    with app.app_context():
+        event = db.session.get(Event, week.event_id)
+        cards = [week.cards[key] for key in ("umlauts", "solution", "at")]
+        need = create_need(event, "Vernetzung der Akteur*innen", cards).needs[0]
+        update_need(
+            event,
+            need.id,
+            what="Ein festes Netzwerktreffen",
+            actors="Koordinierungsstelle, Träger",
+            first_steps="Termin finden\nEinladungsliste abstimmen",
+            priority=2,
+            version=need.version,
+        )
+        create_need(event, "Noch leer")
+        put_to_vote(event, week.workshops[1])
+        db.session.refresh(need)
+        aylin = db.session.scalar(select(Participant).filter_by(display_name=NAMES[1]))
+        db.session.add(Vote(participant_id=aylin.id, card_id=need.card_id, dots=3))
+        db.session.commit()
+    return week

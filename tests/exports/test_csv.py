@@ -37,7 +37,8 @@ def test_bom_semicolons_crlf_and_umlauts(app, week):
         "4",
         "nein",
         "Verwaltung",
-        "2021-10-04T09:31:00+00:00",
+        # 09:31 UTC is 11:31 at the venue (CEST): German Excel reads this as a date and time.
+        "2021-10-04 11:31",
         "sichtbar",
     ]
     assert by_text[MARKUP][4:6] == ["2", "ja"]
@@ -72,3 +73,10 @@ def test_names_only_when_asked(app, week):
         named = build_csv(week.event_id, pseudonymise=False).decode("utf-8-sig")
     assert not any(name in plain for name in NAMES)
     assert NAMES[0] in named and _rows(named.encode())[0][-1] == "Name"
+
+
+def test_a_need_put_to_the_vote_is_a_need_not_a_solution(app, need_week):
+    with app.app_context():
+        rows = _rows(build_csv(need_week.event_id))
+    (vote,) = [row for row in rows if row[2] == "Vernetzung der Akteur*innen"]
+    assert vote[:2] == ["Rechte Strömungen", "Bedarf"] and vote[4] == "3"

@@ -99,3 +99,23 @@ def test_sheet_names_are_valid_and_unique():
         "HISTORY (2)",
     ]
     assert all(len(name) <= 31 for name in names)
+
+
+def test_the_needs_sheet_has_origin_counts_as_numbers_and_goals(app, need_week):
+    with app.app_context():
+        book = openpyxl.load_workbook(io.BytesIO(build_xlsx(need_week.event_id)))
+    sheet = book["Bedarfe"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
+    assert row["Bedarf"] == "Vernetzung der Akteur*innen"
+    assert row["Erste Schritte"] == "Termin finden\nEinladungsliste abstimmen"
+    numbers = ("Priorität", "Anzahl Themen", "Anzahl Karten", "Punkte der Karten")
+    assert [row[name] for name in numbers] == [2, 2, 3, 7]
+    assert row["Punkte in der Abstimmung"] == 3
+    assert row["Ziele (verknüpfte Lösungen)"] == "Jugendzentrum länger öffnen"
+    assert row["Gruppen (Karten)"] == "Zivilgesellschaft 2, Verwaltung 1"
+    assert row["Karten"].splitlines()[-1] == "@SUM(A1) (Rechte Strömungen, Problem, Punkte: 1)"
+    # The vote's cards are rows of the theme where it was held.
+    rechts = book["Rechte Strömungen"]
+    kinds = [(r[0].value, r[2].value, r[3].value) for r in rechts.iter_rows(min_row=2)]
+    assert ("Bedarf", "Vernetzung der Akteur*innen", 3) in kinds

@@ -52,8 +52,22 @@ def test_the_report_has_the_themes_ranked_cards_groups_and_needs(app, week, offi
     assert "Ausgeblendetes Problem" not in text and "Wartet noch" not in text
     assert not any(name in text for name in NAMES)
     assert "Beteiligung in der Woche" in text and "Verwaltung 1" in text
-    assert "Vernetzung der Akteur*innen" in text and "Aufgekommen in" in text
-    assert f"{UMLAUTS} (Sexuelle und geschlechtliche Vielfalt)" in text
+    assert "Vernetzung der Akteur*innen" in text and "Woher der Bedarf kommt" in text
+    assert f"Sexuelle und geschlechtliche Vielfalt Problem {UMLAUTS} 4" in text
+
+
+def test_the_reports_needs_show_their_origin_goals_and_vote(need_week, office):
+    page = office.get(f"/organisation/e/{need_week.slug}/bericht").get_data(as_text=True)
+    text = " ".join(_text(page).split())
+    assert "Vernetzung der Akteur*innen 2 3 7 2 3" in text
+    assert "Priorität 2 (von 1 bis 5)" in text and "Abstimmung 3 Punkte (Rechte Strömungen)" in text
+    assert "Jugendzentrum länger öffnen (Sexuelle und geschlechtliche Vielfalt, Punkte: 2)" in text
+    assert "Themen: 2 (Sexuelle und geschlechtliche Vielfalt, Rechte Strömungen)" in text
+    assert "Karten nach Gruppe: Zivilgesellschaft 2, Verwaltung 1." in text
+    vote = "Abstimmung über die Bedarfe Platz Bedarf Punkte 1. Vernetzung der Akteur*innen 3"
+    assert vote in text
+    # The first steps keep their lines (the page's CSS shows them as typed).
+    assert 'class="report-lines">Termin finden\nEinladungsliste abstimmen</dd>' in page
 
 
 def test_card_text_is_shown_as_text_never_as_markup(week, office):

@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Event
-from app.services.exports.scope import EVENT_TABLES
+from app.services.exports.scope import PURGED_TABLES
 from app.services.retention import purge_event, purge_expired, purge_plan
 
 
 def _totals() -> dict[str, int]:
     return {
         spec.name: db.session.scalar(select(func.count()).select_from(spec.table))
-        for spec in EVENT_TABLES
+        for spec in PURGED_TABLES
     }
 
 
@@ -22,7 +22,7 @@ def _rows_of(event_id: int) -> dict[str, int]:
         spec.name: db.session.scalar(
             select(func.count()).select_from(spec.table).where(spec.rows_of(event_id))
         )
-        for spec in EVENT_TABLES
+        for spec in PURGED_TABLES
     }
 
 
@@ -39,6 +39,8 @@ def test_purge_leaves_no_row_of_the_event_and_the_others_intact(app, week):
             .limit(2)
         ).all()
         create_need(event, "Vernetzung", on_board)
+        other = db.session.get(Event, week.other_event_id)
+        create_need(other, "Bleibt")
         others = {
             event_id: _rows_of(event_id)
             for event_id in db.session.scalars(select(Event.id).where(Event.id != week.event_id))
@@ -59,6 +61,8 @@ def test_purge_leaves_no_row_of_the_event_and_the_others_intact(app, week):
             "need_card": 2,
             "dismissed_suggestion": 0,
             "card_vector": 0,
+            # The synthesis board's undo log: its step names the need and its cards.
+            "synthesis_entry": 1,
         }
         assert purge_event(week.event_id) == plan
         assert all(count == 0 for count in _rows_of(week.event_id).values())
@@ -67,6 +71,7 @@ def test_purge_leaves_no_row_of_the_event_and_the_others_intact(app, week):
         for event_id, rows in others.items():
             assert _rows_of(event_id) == rows
         assert others[week.other_event_id]["vote"] == 1
+        assert others[week.other_event_id]["synthesis_entry"] == 1
 
 
 def test_purge_expired_deletes_only_events_past_their_period(app, week):

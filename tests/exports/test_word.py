@@ -146,3 +146,39 @@ def test_a_recorded_need_shows_with_where_it_came_from(app, week):
     assert "Vernetzung der Akteur*innen" in text
     assert UMLAUTS in text
     assert "Es wurden noch keine übergreifenden Bedarfe erfasst." not in text
+
+
+def test_each_need_shows_what_makes_it_concrete_and_its_themes_cards_dots_groups(app, need_week):
+    with app.app_context():
+        document = _open(build_docx(need_week.event_id))
+    assert "Vernetzung der Akteur*innen" in _headings(document, 2)
+    overview = _table_after(document, "Übergreifende Bedarfe")
+    assert overview[0] == ["Bedarf", "Themen", "Karten", "Punkte", "Priorität", "Abstimmung"]
+    assert overview[1] == ["Vernetzung der Akteur*innen", "2", "3", "7", "2", "3"]
+    assert overview[2] == ["Noch leer", "0", "0", "0", "", "0"]
+    text = _all_text(document)
+    assert "Was gebraucht wird: Ein festes Netzwerktreffen" in text
+    assert "Erste Schritte: Termin finden\nEinladungsliste abstimmen" in text
+    assert "Priorität: 2 (von 1 bis 5)" in text
+    assert "Abstimmung: 3 Punkte (Rechte Strömungen)" in text
+    assert "Jugendzentrum länger öffnen (Sexuelle und geschlechtliche Vielfalt, Punkte: 2)" in text
+    assert (
+        "Woher der Bedarf kommt: Themen: 2 (Sexuelle und geschlechtliche Vielfalt, "
+        "Rechte Strömungen) · Karten: 3 · Punkte: 7." in text
+    )
+    assert "Karten nach Gruppe: Zivilgesellschaft 2, Verwaltung 1." in text
+    sources = _table_after(document, "Vernetzung der Akteur*innen", occurrence=0)
+    assert sources == [
+        ["Thema", "Art", "Karte", "Punkte"],
+        ["Sexuelle und geschlechtliche Vielfalt", "Problem", UMLAUTS, "4"],
+        ["Sexuelle und geschlechtliche Vielfalt", "Lösung", "Jugendzentrum länger öffnen", "2"],
+        ["Rechte Strömungen", "Problem", "@SUM(A1)", "1"],
+    ]
+    assert "Diesem Bedarf ist keine Karte eines Boards zugeordnet." in text
+    # The vote is in the chapter of the theme where it was held, ranked.
+    assert _table_after(document, "Abstimmung über die Bedarfe") == [
+        ["Platz", "Bedarf", "Punkte"],
+        ["1.", "Vernetzung der Akteur*innen", "3"],
+        ["2.", "Noch leer", "0"],
+    ]
+    assert not any(name in text for name in NAMES)

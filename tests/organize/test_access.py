@@ -209,3 +209,18 @@ def test_create_organizer_asks_twice_for_the_password(runner, app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert authenticate("zwei", "ein-langes-passwort") is not None
+
+
+def test_create_organizer_on_a_fresh_installation_makes_the_tables_first(tmp_path):
+    # The office creates its account before the server ever ran: no tables yet.
+    from app import create_app
+
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    result = fresh.test_cli_runner().invoke(
+        args=["create-organizer", "--name", "Büro", "--login", "erst", "--password-stdin"],
+        input="ein-langes-passwort\n",
+    )
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        assert authenticate("erst", "ein-langes-passwort") is not None
+        db.engine.dispose()

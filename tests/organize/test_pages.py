@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 import zipfile
 
@@ -54,6 +55,7 @@ def test_the_poster_shows_the_qr_code_the_short_code_and_the_address(office, act
     assert workshop.short_code in page
     assert "http://testserver.local/join" in page
     assert "css/print.css" in page and "Vielfalt" in page
+    assert "Kein Handy? Schreib auf Papier – die Moderation trägt deine Karten" in page
 
 
 def test_an_unknown_workshop_has_no_poster(office):
@@ -261,6 +263,12 @@ def _rows(app, slug):
 def test_the_purge_page_names_what_will_be_deleted(office):
     page = office.get("/organisation/e/testwoche/loeschen").get_data(as_text=True)
     assert "Workshops" in page and "Karten" in page and "testwoche" in page
+    # Every kind of row is named in words, none by its table name.
+    rows = re.findall(r'<th scope="row">([^<]*)</th>', page)
+    assert "Übergreifende Bedarfe" in rows and "Einträge im Protokoll der Synthese" in rows
+    assert not [row for row in rows if "_" in row or row.islower()], rows
+    # And it says how long the data would be kept otherwise.
+    assert "Aufbewahrungsfrist: 365 Tage nach dem letzten Workshop-Tag" in page
 
 
 def test_a_purge_with_a_wrong_slug_changes_nothing(app, office):

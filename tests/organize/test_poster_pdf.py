@@ -31,6 +31,8 @@ def test_the_poster_pdf_is_one_a4_page_with_the_code(office, actions, tmp_path):
         ).stdout
         assert workshop.short_code in text and "Vielfalt" in text
         assert "http://testserver.local/join" in text and "Mach mit – mit deinem Handy:" in text
+        # Not everyone has a smartphone: the poster says what they can do instead.
+        assert "Kein Handy? Schreib auf Papier" in " ".join(text.split())
 
 
 def test_the_poster_page_links_to_its_pdf(office, actions):

@@ -1,12 +1,13 @@
 """Setting up a week in the browser: forms, the week file both ways, facilitator accesses."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Event, FacilitatorAccess, Workshop
+from app.models import Event, FacilitatorAccess, ModerationEntry, Workshop
 from app.services.setup import week_file
 from app.services.weeks import parse_week
 from tests.conftest import database_urls
@@ -25,7 +26,11 @@ WORKSHOP = {
     "facilitators": "Aylin, Jonas",
     "dot_budget": "5",
     "max_dots_per_card": "3",
+    # A checked checkbox, as the browser sends it; premoderation stays unchecked.
+    "blind_collect": "y",
 }
+#: What a week file leaves out means this, for a new week (absent: as it was).
+FILE_DEFAULTS = {"blind_collect": False, "premoderation": False}
 
 
 def _week(app, slug):
@@ -35,6 +40,7 @@ def _week(app, slug):
             return None
         return {
             "title": event.title,
+            "retention_days": event.retention_days,
             "groups": [(g.key, g.labels) for g in event.stakeholder_groups],
             "workshops": [
                 {
@@ -47,6 +53,8 @@ def _week(app, slug):
                     "facilitators": w.facilitators,
                     "dot_budget": w.dot_budget,
                     "max_dots_per_card": w.max_dots_per_card,
+                    "blind_collect": w.blind_collect,
+                    "premoderation": w.premoderation,
                 }
                 for w in event.workshops
             ],
@@ -62,6 +70,7 @@ def week(office):
             "title": "Werkstattwoche Herne",
             "description": "Eine Woche, ein Thema am Tag.",
             "groups": "verwaltung = Verwaltung\nzivil = Zivilgesellschaft",
+            "retention_days": "90",
         },
     )
     assert response.status_code == 302
@@ -82,8 +91,15 @@ def test_a_week_and_a_workshop_are_made_through_the_forms(app, office, week):
     assert workshop["title"] == "Rechte Strömungen" and workshop["room"] == "Ratssaal"
     assert workshop["facilitators"] == ["Aylin", "Jonas"]
     assert str(workshop["starts_at"]) == "09:00:00" and str(workshop["day"]) == "2021-10-05"
+    assert workshop["blind_collect"] and not workshop["premoderation"]
+    assert made["retention_days"] == 90
     page = office.get(f"/organisation/e/{week}/einrichten").get_data(as_text=True)
-    assert "Rechte Strömungen" in page and "Ratssaal" in page
+    assert "Rechte Strömungen" in page and "Ratssaal" in page and "Verdeckt sammeln" in page
+    # The last workshop day is 5 October 2021: kept 90 days after it.
+    assert "bis zum 3. Januar 2022 aufbewahrt (90 Tage" in page
+    form = office.get(f"/organisation/e/{week}/bearbeiten").get_data(as_text=True)
+    (field,) = re.findall(r'<input[^>]*name="retention_days"[^>]*>', form)
+    assert 'value="90"' in field
 
 
 def test_a_workshop_is_edited(app, office, week):
@@ -91,21 +107,48 @@ def test_a_workshop_is_edited(app, office, week):
         code = db.session.scalar(select(Workshop.short_code).filter_by(slug="rechts"))
     form = office.get(f"/organisation/w/{code}/bearbeiten").get_data(as_text=True)
     assert 'value="Ratssaal"' in form and 'value="Aylin, Jonas"' in form
+    (box,) = re.findall(r'<input[^>]*name="blind_collect"[^>]*>', form)
+    assert " checked " in box
     changed = {**WORKSHOP, "room": "Raum 2", "dot_budget": "8"}
     assert office.post(f"/organisation/w/{code}/bearbeiten", data=changed).status_code == 302
     workshop = _week(app, week)["workshops"][0]
     assert workshop["room"] == "Raum 2" and workshop["dot_budget"] == 8
 
 
+def test_changed_options_of_a_workshop_go_into_its_log_like_the_consoles(app, office, week):
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop).filter_by(slug="rechts"))
+        code, seq = workshop.short_code, workshop.seq
+    unchecked = {key: value for key, value in WORKSHOP.items() if key != "blind_collect"}
+    changed = {**unchecked, "premoderation": "y"}
+    assert office.post(f"/organisation/w/{code}/bearbeiten", data=changed).status_code == 302
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop).filter_by(slug="rechts"))
+        assert (workshop.blind_collect, workshop.premoderation) == (False, True)
+        # A numbered fact, so that the running screens notice, and an entry the console shows.
+        assert workshop.seq > seq
+        entry = db.session.scalars(
+            select(ModerationEntry).filter_by(workshop_id=workshop.id, action="set_options")
+        ).one()
+        assert entry.actor == "Koordinierungsstelle"
+        assert entry.details == {"blind_collect": False, "premoderation": True}
+
+
 def test_a_week_is_edited(app, office, week):
     response = office.post(
         f"/organisation/e/{week}/bearbeiten",
-        data={"slug": week, "title": "Neuer Titel", "groups": "verwaltung = Stadtverwaltung"},
+        data={
+            "slug": week,
+            "title": "Neuer Titel",
+            "groups": "verwaltung = Stadtverwaltung",
+            "retention_days": "30",
+        },
     )
     assert response.status_code == 302
     made = _week(app, week)
     assert made["title"] == "Neuer Titel"
     assert made["groups"] == [("verwaltung", {"de": "Stadtverwaltung"})]
+    assert made["retention_days"] == 30
 
 
 BAD_WORKSHOPS = [
@@ -155,12 +198,16 @@ BAD_WEEKS = [
     ({"groups": "verwaltung"}, "groups", "Zeile 1: Schreibe"),
     ({"groups": "a = A\na = B"}, "groups", "Zeile 2: Der Schlüssel kommt doppelt vor."),
     ({"groups": "Öffentlich = X"}, "groups", "Zeile 1: Der Schlüssel darf nur"),
+    ({"retention_days": "0"}, "retention_days", "Bitte gib eine ganze Zahl von 1 bis 3650 ein."),
+    ({"retention_days": "3651"}, "retention_days", "Bitte gib eine ganze Zahl von 1 bis 3650"),
+    ({"retention_days": "ein Jahr"}, "retention_days", "Bitte gib eine ganze Zahl von 1 bis"),
+    ({"retention_days": ""}, "retention_days", "Bitte gib eine ganze Zahl von 1 bis 3650 ein."),
 ]
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_WEEKS)
 def test_bad_week_input_gets_its_message_and_makes_no_week(app, office, change, field, message):
-    data = {"slug": "neu", "title": "Neue Woche", "groups": "", **change}
+    data = {"slug": "neu", "title": "Neue Woche", "groups": "", "retention_days": "365", **change}
     response = office.post("/organisation/woche/neu", data=data)
     assert response.status_code == 400
     assert f'id="{field}-error">{message}' in response.get_data(as_text=True)
@@ -177,9 +224,13 @@ def test_the_week_file_round_trip_gives_the_same_set_up(app, office, week, tmp_p
     parsed = parse_week(path)
     made = _week(app, week)
     assert parsed["title"] == made["title"]
+    assert parsed["retention_days"] == made["retention_days"] == 90
     assert [(g["key"], g["labels"]) for g in parsed["groups"]] == made["groups"]
     fields = list(made["workshops"][0])
-    assert [{f: w[f] for f in fields} for w in parsed["workshops"]] == made["workshops"]
+    assert [
+        {f: w.get(f, FILE_DEFAULTS.get(f)) for f in fields} for w in parsed["workshops"]
+    ] == made["workshops"]
+    assert parsed["workshops"][0]["blind_collect"] is True
 
 
 def test_the_test_week_round_trips_with_english_labels_and_defaults(app, tmp_path):

@@ -131,6 +131,16 @@ def test_tokens_are_long_and_codes_unambiguous(app):
             "workshops[1].dot_budget",
             "1 bis 50",
         ),
+        (
+            lambda s: s.replace('title = "Testwoche"', 'title = "Testwoche"\nretention_days = 0'),
+            "event.retention_days",
+            "1 bis 3650",
+        ),
+        (
+            lambda s: s.replace("dot_budget = 3", 'dot_budget = 3\nblind_collect = "ja"'),
+            "workshops[1].blind_collect",
+            "true oder false",
+        ),
     ],
 )
 def test_malformed_file_names_file_field_and_problem_and_loads_nothing(
@@ -213,3 +223,21 @@ def test_run_loads_the_week_file_before_serving_and_again_changes_nothing(
     assert served == [5999, 5999]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_options_and_retention_a_file_leaves_out_stay_as_set_in_the_browser(app, week_file):
+    with app.app_context():
+        event = db.session.scalar(select(Event).filter_by(slug="testwoche"))
+        event.retention_days = 30
+        event.workshops[0].premoderation = True
+        db.session.commit()
+        load_week(week_file)
+        assert (event.retention_days, event.workshops[0].premoderation) == (30, True)
+        week_file.write_text(
+            week_file.read_text()
+            .replace('title = "Testwoche"', 'title = "Testwoche"\nretention_days = 90')
+            .replace('title = "Vielfalt"', 'title = "Vielfalt"\npremoderation = false'),
+            encoding="utf-8",
+        )
+        load_week(week_file)
+        assert (event.retention_days, event.workshops[0].premoderation) == (90, False)

@@ -14,7 +14,11 @@ from app.services.exports.data import (
     read_event,
     status_label,
 )
+from app.services.exports.excel import local_zone
 from app.services.exports.safe import csv_cell
+
+#: Date and time as German Excel reads them into a date cell (the venue's clock, like the XLSX).
+CSV_TIME = "%Y-%m-%d %H:%M"
 
 
 def build_csv(
@@ -53,6 +57,7 @@ def build_csv(
             header.append(_("Name"))
         writer.writerow(header)
         yes, no = _("ja"), _("nein")
+        zone = local_zone()
         for workshop in data.workshops:
             texts = {card.id: card.text for card in workshop.cards}
             for card in workshop.cards:
@@ -64,7 +69,7 @@ def build_csv(
                     card.dots,
                     yes if card.paper else no,
                     csv_cell(data.group_label(card.group_key)) if card.author_id else "",
-                    card.created_at.isoformat(),
+                    card.created_at.astimezone(zone).strftime(CSV_TIME),
                     status_label(card.status),
                 ]
                 if not pseudonymise:

@@ -246,7 +246,7 @@ def read_event(event_id: int, *, workshop_id: int | None = None, locale: str = "
         )
     )
     for workshop in workshops:
-        for kind in (CardKind.PROBLEM, CardKind.SOLUTION):
+        for kind in (CardKind.PROBLEM, CardKind.SOLUTION, CardKind.NEED):
             _rank(workshop.ranked(kind))
     return EventData(
         id=event.id,
@@ -261,6 +261,9 @@ def read_event(event_id: int, *, workshop_id: int | None = None, locale: str = "
 
 def kind_label(kind: str) -> str:
     """The name of a card's lane in the export's language."""
+    if kind == CardKind.NEED:
+        # A cross-cutting need put to the vote on a workshop's board.
+        return _("Bedarf")
     return _("Problem") if kind == CardKind.PROBLEM else _("Lösung")
 
 

@@ -33,7 +33,7 @@ COLUMN_MAX = 60
 DATE_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"}
 
 
-def _local_zone():
+def local_zone():
     """Times show as the venue's clock; Excel knows no time zones."""
     try:
         return ZoneInfo("Europe/Berlin")
@@ -59,7 +59,7 @@ def build_xlsx(
         progress(0.0, _("Daten werden gelesen"))
         with consistent_read():
             data = read_event(event_id, workshop_id=workshop_id, locale=locale)
-            needs = needs_of(event_id) if workshop_id is None else []
+            needs = needs_of(event_id, data.group_label) if workshop_id is None else []
         workbook = Workbook()
         workbook.remove(workbook.active)
         names = sheet_names([w.title for w in data.workshops], reserved=[_("Bedarfe")])
@@ -144,10 +144,10 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
     if not pseudonymise:
         headers.append(_("Name"))
     _header(sheet, headers)
-    zone = _local_zone()
+    zone = local_zone()
     yes, no = _("ja"), _("nein")
     row = 2
-    for kind in (CardKind.PROBLEM, CardKind.SOLUTION):
+    for kind in (CardKind.PROBLEM, CardKind.SOLUTION, CardKind.NEED):
         for card in workshop.ranked(kind):
             answered = workshop.answered(card)
             text_cell(sheet, row, 1, kind_label(card.kind))
@@ -170,7 +170,7 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
 
 
 def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
-    """The needs sheet: one row per need with its sources; a note while there are none."""
+    """The needs sheet: one row per need with where it came from; a note while there are none."""
     _header(
         sheet,
         [
@@ -179,22 +179,47 @@ def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
             _("Wer es tun könnte"),
             _("Erste Schritte"),
             _("Priorität"),
+            _("Anzahl Themen"),
             _("Themen"),
+            _("Anzahl Karten"),
+            _("Punkte der Karten"),
+            _("Punkte in der Abstimmung"),
+            _("Ziele (verknüpfte Lösungen)"),
+            _("Gruppen (Karten)"),
             _("Karten"),
         ],
     )
     if not needs:
         text_cell(sheet, 2, 1, _("Es wurden noch keine übergreifenden Bedarfe erfasst."))
     for row, need in enumerate(needs, start=2):
-        values = [
-            need.title,
-            need.what,
-            need.actors,
-            need.first_steps,
-            need.priority,
-            ", ".join(need.themes),
-            "\n".join(f"{source.text} ({source.workshop})" for source in need.sources),
-        ]
-        for column, value in enumerate(values, start=1):
+        texts = {
+            1: need.title,
+            2: need.what,
+            3: need.actors,
+            4: need.first_steps,
+            7: ", ".join(need.themes),
+            11: "\n".join(goal.text for goal in need.goals),
+            12: ", ".join(f"{label} {count}" for label, count in need.groups),
+            13: "\n".join(
+                _(
+                    "%(text)s (%(workshop)s, %(kind)s, Punkte: %(dots)s)",
+                    text=source.text,
+                    workshop=source.workshop,
+                    kind=kind_label(source.kind),
+                    dots=source.dots,
+                )
+                for source in need.sources
+            ),
+        }
+        for column, value in texts.items():
             text_cell(sheet, row, column, value)
-    _finish(sheet, wrap_columns=(2, 3, 4, 7))
+        numbers = {
+            5: need.priority,
+            6: len(need.themes),
+            8: len(need.sources),
+            9: need.dots,
+            10: need.vote.dots if need.vote else None,
+        }
+        for column, value in numbers.items():
+            sheet.cell(row=row, column=column, value=value)
+    _finish(sheet, wrap_columns=(1, 2, 3, 4, 7, 11, 12, 13))

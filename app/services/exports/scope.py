@@ -15,7 +15,13 @@ from app.models import (
     Vote,
     Workshop,
 )
-from app.models.synthesis import CardVector, DismissedSuggestion, Need, NeedCard
+from app.models.synthesis import (
+    CardVector,
+    DismissedSuggestion,
+    Need,
+    NeedCard,
+    SynthesisEntry,
+)
 
 
 def _workshops(event_id: int):
@@ -44,7 +50,14 @@ class EventTable:
         model = self.model
         if model is Event:
             return Event.id == event_id
-        if model in (StakeholderGroup, Workshop, Participant, Need, DismissedSuggestion):
+        if model in (
+            StakeholderGroup,
+            Workshop,
+            Participant,
+            Need,
+            DismissedSuggestion,
+            SynthesisEntry,
+        ):
             return model.event_id == event_id
         if model in (Vote, CardVector):
             return model.card_id.in_(_cards(event_id))
@@ -74,6 +87,11 @@ EVENT_TABLES = [
         CardVector,
     )
 ]
+
+
+#: What purging an event deletes: all of it, the synthesis board's undo log too (its steps
+#: hold need titles and card ids, and nothing of the event may stay behind).
+PURGED_TABLES = [*EVENT_TABLES, EventTable(SynthesisEntry)]
 
 
 #: The tables a complete export carries: all but the card vectors, which are a cache of

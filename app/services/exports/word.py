@@ -22,6 +22,7 @@ from app.services.exports.data import (
     Progress,
     WorkshopData,
     consistent_read,
+    kind_label,
     no_progress,
     read_event,
 )
@@ -53,10 +54,10 @@ def build_docx(
         progress(0.0, _("Daten werden gelesen"))
         with consistent_read():
             data = read_event(event_id, workshop_id=workshop_id, locale=locale)
-            needs = needs_of(event_id) if workshop_id is None else []
+            needs = needs_of(event_id, data.group_label) if workshop_id is None else []
         document = _new_document(data, locale)
         _title_page(document, data, locale)
-        _contents(document, data, with_needs=workshop_id is None)
+        _contents(document, data, needs if workshop_id is None else None)
         for index, workshop in enumerate(data.workshops):
             progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
             _theme(document, data, workshop, locale)
@@ -170,7 +171,7 @@ def _title_page(document, data: EventData, locale: str) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _contents(document, data: EventData, *, with_needs: bool) -> None:
+def _contents(document, data: EventData, needs: Sequence[NeedView] | None) -> None:
     """A real Word table of contents; it lists the headings already and Word adds page numbers.
 
     The field's shown text is the list of headings, so the contents read right
@@ -181,9 +182,13 @@ def _contents(document, data: EventData, *, with_needs: bool) -> None:
     entries = []
     for workshop in data.workshops:
         entries.append((1, workshop.title))
-        entries += [(2, text) for text in (_("Probleme"), _("Lösungen"), _("Beteiligung"))]
-    if with_needs:
+        entries += [(2, _("Probleme")), (2, _("Lösungen"))]
+        if workshop.ranked(CardKind.NEED):
+            entries.append((2, _("Abstimmung über die Bedarfe")))
+        entries.append((2, _("Beteiligung")))
+    if needs is not None:
         entries += [(1, _("Beteiligung in der Woche")), (1, _("Übergreifende Bedarfe"))]
+        entries += [(2, need.title) for need in needs]
     paragraph = document.add_paragraph(style=f"toc {entries[0][0]}")
     _field_start(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
     for index, (level, text) in enumerate(entries):
@@ -258,6 +263,17 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
         _widths(table, (1.7, 7.0, 2.0, 5.3))
     else:
         document.add_paragraph(_("Auf dem Board stehen keine Lösungen."))
+
+    voted = workshop.ranked(CardKind.NEED)
+    if voted:
+        document.add_heading(_("Abstimmung über die Bedarfe"), level=2)
+        table = _table(document, [_("Platz"), _("Bedarf"), _("Punkte")])
+        for card in voted:
+            cells = table.add_row().cells
+            _rank_cell(cells[0], card)
+            _card_text(cells[1].paragraphs[0], card)
+            _number_cell(cells[2], card.dots)
+        _widths(table, (1.7, 12.3, 2.0))
 
     document.add_heading(_("Beteiligung"), level=2)
     on_board = [card for card in workshop.cards if card.on_board]
@@ -364,31 +380,125 @@ def _participation(document, data: EventData) -> None:
 
 
 def write_needs(document, needs: Sequence[NeedView]) -> None:
-    """The cross-cutting needs: what makes each concrete and the cards (and themes) it came from.
+    """The cross-cutting needs: an overview, then each with what makes it concrete and its origin.
 
-    :param needs: the event's needs, most important first; none yet is said so.
+    :param needs: the event's needs in the synthesis board's order; none yet is said so.
     """
     _chapter(document, _("Übergreifende Bedarfe"))
     if not needs:
         document.add_paragraph(_("Es wurden noch keine übergreifenden Bedarfe erfasst."))
         return
+    document.add_paragraph(
+        _(
+            "Bedarfe, die in mehreren Workshops aufkamen, auf dem Synthese-Board aus den Karten "
+            "der Woche zusammengeführt. Zu jedem Bedarf steht, was ihn konkret macht und woher "
+            "er kommt: aus welchen Themen und Karten, mit wie vielen Punkten, von welchen Gruppen "
+            "(nur Anzahlen)."
+        )
+    )
+    _needs_overview(document, needs)
     for need in needs:
-        document.add_heading(plain(need.title), level=2)
-        for label, value in (
-            (_("Was gebraucht wird"), need.what),
-            (_("Wer es tun könnte"), need.actors),
-            (_("Erste Schritte"), need.first_steps),
-            (_("Priorität"), need.priority),
-        ):
-            if value:
-                paragraph = document.add_paragraph()
-                paragraph.add_run(label + ": ").bold = True
-                paragraph.add_run(plain(value))
-        if need.themes:
-            paragraph = document.add_paragraph()
-            paragraph.add_run(_("Aufgekommen in") + ": ").bold = True
-            paragraph.add_run(", ".join(plain(theme) for theme in need.themes))
-        for source in need.sources:
+        _need(document, need)
+
+
+def _needs_overview(document, needs: Sequence[NeedView]) -> None:
+    voted = any(need.vote for need in needs)
+    headers = [_("Bedarf"), _("Themen"), _("Karten"), _("Punkte"), _("Priorität")]
+    # The number columns as wide as their bold headings, so that none breaks inside a word.
+    widths = [7.2, 2.1, 2.0, 2.0, 2.7]
+    if voted:
+        headers.append(_("Abstimmung"))
+        widths = [4.5, 2.1, 2.0, 2.0, 2.7, 2.7]
+    table = _table(document, headers)
+    for need in needs:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(plain(need.title))
+        _number_cell(cells[1], len(need.themes))
+        _number_cell(cells[2], len(need.sources))
+        _number_cell(cells[3], need.dots)
+        if need.priority is not None:
+            _number_cell(cells[4], need.priority)
+        if voted and need.vote is not None:
+            _number_cell(cells[5], need.vote.dots)
+    _widths(table, widths)
+    note = document.add_paragraph()
+    note.paragraph_format.space_before = Pt(4)
+    run = note.add_run(
+        _(
+            "Punkte: die Punkte der Karten des Bedarfs in ihren Workshops. Priorität: von den "
+            "Moderierenden vergeben, 1 bis 5."
+        )
+        + (" " + _("Abstimmung: Punkte, als der Bedarf zur Abstimmung stand.") if voted else "")
+    )
+    run.font.color.rgb = GREY
+    run.font.size = Pt(9)
+
+
+def _labelled(document, label: str, value: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(label + ": ").bold = True
+    paragraph.add_run(plain(value))
+
+
+def _need(document, need: NeedView) -> None:
+    document.add_heading(plain(need.title), level=2).paragraph_format.keep_with_next = True
+    for label, value in (
+        (_("Was gebraucht wird"), need.what),
+        (_("Wer es tun könnte"), need.actors),
+        (_("Erste Schritte"), need.first_steps),
+    ):
+        if value:
+            _labelled(document, label, value)
+    if need.priority is not None:
+        _labelled(document, _("Priorität"), _("%(n)s (von 1 bis 5)", n=need.priority))
+    if need.vote is not None:
+        _labelled(
+            document,
+            _("Abstimmung"),
+            _("%(dots)s Punkte (%(workshop)s)", dots=need.vote.dots, workshop=need.vote.workshop),
+        )
+    if need.goals:
+        heading = document.add_paragraph()
+        heading.add_run(_("Ziele (verknüpfte Lösungen)") + ":").bold = True
+        heading.paragraph_format.keep_with_next = True
+        for goal in need.goals:
             document.add_paragraph(
-                f"{plain(source.text)} ({plain(source.workshop)})", style="List Bullet"
+                _(
+                    "%(text)s (%(workshop)s, Punkte: %(dots)s)",
+                    text=plain(goal.text),
+                    workshop=plain(goal.workshop),
+                    dots=goal.dots,
+                ),
+                style="List Bullet",
             )
+    if not need.sources:
+        document.add_paragraph(_("Diesem Bedarf ist keine Karte eines Boards zugeordnet."))
+        return
+    origin = document.add_paragraph()
+    origin.add_run(_("Woher der Bedarf kommt") + ": ").bold = True
+    origin.add_run(
+        _(
+            "Themen: %(themes)s (%(names)s) · Karten: %(cards)s · Punkte: %(dots)s.",
+            themes=len(need.themes),
+            names=", ".join(plain(theme) for theme in need.themes),
+            cards=len(need.sources),
+            dots=need.dots,
+        )
+    )
+    if need.groups:
+        origin.add_run(
+            " "
+            + _(
+                "Karten nach Gruppe: %(groups)s.",
+                groups=", ".join(f"{plain(label)} {count}" for label, count in need.groups),
+            )
+        )
+    origin.paragraph_format.keep_with_next = True
+    table = _table(document, [_("Thema"), _("Art"), _("Karte"), _("Punkte")])
+    for source in need.sources:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].add_run(plain(source.workshop))
+        cells[1].paragraphs[0].add_run(kind_label(source.kind))
+        cells[2].paragraphs[0].add_run(plain(source.text))
+        _number_cell(cells[3], source.dots)
+    _widths(table, (4.8, 2.0, 7.2, 2.0))
