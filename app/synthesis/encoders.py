@@ -151,6 +151,11 @@ class BlendEncoder(Encoder):
     def dimension(self) -> int:
         return self.first.dimension + self.second.dimension
 
+    @property
+    def blocks(self) -> list[tuple[int, float]]:
+        """(columns, weight) of each part, as ``remove_theme`` cleans a blend part by part."""
+        return [(self.first.dimension, self.weight), (self.second.dimension, 1.0 - self.weight)]
+
     def combine(self, first_rows: np.ndarray, second_rows: np.ndarray) -> np.ndarray:
         """Put already encoded rows of both encoders side by side."""
         return np.hstack(
