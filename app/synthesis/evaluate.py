@@ -92,7 +92,7 @@ class Settings:
     feedback: int = 3
     title_weight: float = 1.0
     neighbours: int = 8
-    min_tie: float = 0.3
+    min_tie: float = 0.2
     n_clusters: int | None = None
 
 
