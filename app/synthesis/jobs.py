@@ -17,7 +17,14 @@ from app import jobs as job_queue
 from app.extensions import db
 from app.models import Card, CardKind, CardVector, DismissedSuggestion, Need, Workshop
 from app.services.needs import suggestion_key
-from app.synthesis.encoders import BlendEncoder, E5Encoder, Encoder, make_encoder
+from app.synthesis.encoders import (
+    DEFAULT_BLEND_WEIGHT,
+    DEFAULT_ENCODER,
+    BlendEncoder,
+    E5Encoder,
+    Encoder,
+    make_encoder,
+)
 from app.synthesis.suggest import UNASSIGNED, cluster, rank_for_need, remove_theme
 
 #: Cards encoded per step, between progress reports and commits.
@@ -34,8 +41,12 @@ def text_hash(text: str) -> str:
 def _encoder(name: str | None, blend_weight: float | None) -> Encoder:
     config = current_app.config
     return make_encoder(
-        name or config.get("SYNTHESIS_ENCODER", "e5"),
-        float(blend_weight if blend_weight is not None else config["SYNTHESIS_BLEND_WEIGHT"]),
+        name or config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER),
+        float(
+            blend_weight
+            if blend_weight is not None
+            else config.get("SYNTHESIS_BLEND_WEIGHT", DEFAULT_BLEND_WEIGHT)
+        ),
         threads=1,
     )
 
@@ -69,7 +80,8 @@ def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
 
 def stores_vectors(config) -> bool:
     """Whether the app's encoder keeps a vector per card (the sentence encoder, or a blend)."""
-    return config.get("SYNTHESIS_ENCODER", "e5") in ("e5", "blend") and E5Encoder.available()
+    name = config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER)
+    return name in ("e5", "blend") and E5Encoder.available()
 
 
 def _embed_key(event_id: int) -> str:
