@@ -46,12 +46,14 @@ class LabelledWeek:
 
     @classmethod
     def load(cls, path: Path | str = LABELLED_WEEK) -> LabelledWeek:
-        """Load a set by its name in LABELLED_SETS or from a file of that schema."""
-        name = str(path)
-        path, tuning = LABELLED_SETS.get(name, (Path(path), ()))
-        if name not in LABELLED_SETS:
+        """Load a set by its name in LABELLED_SETS or from a file of that schema (a file of
+        no named set has no tuning needs: all of it is held out)."""
+        if str(path) in LABELLED_SETS:
+            name = str(path)
+        else:
+            path = Path(path).resolve()
             name = next((n for n, (p, _t) in LABELLED_SETS.items() if p == path), path.stem)
-            tuning = LABELLED_SETS.get(name, (path, ()))[1]
+        path, tuning = LABELLED_SETS.get(name, (path, ()))
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         cards = doc["cards"]
         return cls(
