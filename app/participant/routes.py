@@ -134,9 +134,7 @@ def board_page(code):
     if participant is None:
         # Only the code form hands out the join link, so this page is no shortcut past its limit.
         return redirect(url_for("participant.join_by_code", code=workshop.short_code))
-    snapshot = board_snapshot(
-        workshop, Screen.PHONE, current_app.config["SECRET_KEY"], participant
-    )
+    snapshot = board_snapshot(workshop, Screen.PHONE, current_app.config["SECRET_KEY"], participant)
     config = board_config(workshop)
     return render_template(
         "participant/board.html",

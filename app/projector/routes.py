@@ -60,5 +60,3 @@ def qr_code(token):
         mimetype="image/svg+xml",
         headers={"Cache-Control": "private, max-age=3600"},
     )
-
-

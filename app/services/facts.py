@@ -13,7 +13,9 @@ def next_seq(workshop: Workshop) -> int:
     The database hands out the numbers, so they stay in order across server processes.
     """
     seq = db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id).values(seq=Workshop.seq + 1)
+        update(Workshop)
+        .where(Workshop.id == workshop.id)
+        .values(seq=Workshop.seq + 1)
         .returning(Workshop.seq)
         .execution_options(synchronize_session=False)
     ).scalar_one()

@@ -170,9 +170,7 @@ def merge_cards(workshop: Workshop, actor: str, into_id: str, ids: list[str]) ->
         if answering:
             answers[card.id] = list(answering)
             db.session.execute(
-                Card.__table__.update()
-                .where(Card.id.in_(answering))
-                .values(answers_id=into.id)
+                Card.__table__.update().where(Card.id.in_(answering)).values(answers_id=into.id)
             )
         if card.paper_dots:
             paper[card.id] = card.paper_dots
@@ -288,14 +286,10 @@ def undo(workshop: Workshop, actor: str, entry_id: int) -> Moderated:
         card.status = CardStatus(details.get("was", "visible"))
     elif entry.action in ("restore_card", "approve_card"):
         _expect(card, {CardStatus.VISIBLE})
-        card.status = (
-            CardStatus.HIDDEN if entry.action == "restore_card" else CardStatus.PENDING
-        )
+        card.status = CardStatus.HIDDEN if entry.action == "restore_card" else CardStatus.PENDING
     elif entry.action == "edit_card":
         if card.text != details.get("new"):
-            raise ServiceError(
-                _l("Der Text wurde seitdem noch einmal geändert."), "changed_since"
-            )
+            raise ServiceError(_l("Der Text wurde seitdem noch einmal geändert."), "changed_since")
         card.text = details["old"]
         old_at = details.get("old_moderated_at")
         card.moderated_at = datetime.fromisoformat(old_at) if old_at else None

@@ -45,9 +45,7 @@ def set_phase(workshop: Workshop, phase: str, actor: str = "") -> Workshop:
 def reveal_results(workshop: Workshop, actor: str, shown: bool = True) -> Workshop:
     """Show the results to the room (ending the vote if it still runs), or hide them again."""
     if shown and workshop.current_phase not in RESULTS_PHASES | {Phase.VOTE}:
-        raise ServiceError(
-            _l("Ergebnisse gibt es erst nach der Abstimmung."), "phase"
-        )
+        raise ServiceError(_l("Ergebnisse gibt es erst nach der Abstimmung."), "phase")
     if bool(workshop.results_revealed) == shown and workshop.current_phase in RESULTS_PHASES:
         raise ServiceError(_l("Daran ändert sich nichts."), "unchanged")
     log(workshop, actor, "reveal_results" if shown else "hide_results")

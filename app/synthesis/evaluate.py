@@ -1,4 +1,11 @@
-"""Measuring suggestions against a labelled week (used by the bench and the quality tests)."""
+"""Measuring suggestions against labelled weeks (used by the bench and the quality tests).
+
+Two labelled sets of different kinds live in tests/data/synthesis/: ``week`` (cards.json),
+invented cards of a six-theme democracy-promotion week whose needs are worded differently in
+each theme, and ``radverkehr`` (radverkehr.json), contributions in the style of three
+cities' public cycling dialogues, whose categories share concrete words across cities.
+A choice that helps on one kind only is suspect.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,17 @@ import numpy as np
 from app.synthesis.encoders import Encoder
 from app.synthesis.suggest import UNASSIGNED, cluster, rank_for_need, remove_theme
 
-LABELLED_WEEK = Path(__file__).resolve().parents[2] / "tests" / "data" / "synthesis" / "cards.json"
+LABELLED_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "synthesis"
+LABELLED_WEEK = LABELLED_DIR / "cards.json"
 
 #: The needs whose cards any parameter was tuned on; the others are held out.
 TUNING_NEEDS = ("vernetzung", "raeume", "beratung")
+
+#: The labelled sets by name: (file, the needs parameters were chosen on).
+LABELLED_SETS = {
+    "week": (LABELLED_WEEK, TUNING_NEEDS),
+    "radverkehr": (LABELLED_DIR / "radverkehr.json", ("ampel", "parken", "winter", "einbahn")),
+}
 
 
 @dataclass
@@ -26,10 +40,20 @@ class LabelledWeek:
     kinds: list[str]
     needs: list[str | None]
     need_titles: dict[str, str]
+    name: str = "week"
+    tuning_needs: tuple[str, ...] = TUNING_NEEDS
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path = LABELLED_WEEK) -> LabelledWeek:
+    def load(cls, path: Path | str = LABELLED_WEEK) -> LabelledWeek:
+        """Load a set by its name in LABELLED_SETS or from a file of that schema (a file of
+        no named set has no tuning needs: all of it is held out)."""
+        if str(path) in LABELLED_SETS:
+            name = str(path)
+        else:
+            path = Path(path).resolve()
+            name = next((n for n, (p, _t) in LABELLED_SETS.items() if p == path), path.stem)
+        path, tuning = LABELLED_SETS.get(name, (path, ()))
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         cards = doc["cards"]
         return cls(
@@ -38,15 +62,29 @@ class LabelledWeek:
             kinds=[c["kind"] for c in cards],
             needs=[c["need"] for c in cards],
             need_titles={n["slug"]: n["title"] for n in doc["needs"]},
+            name=name,
+            tuning_needs=tuple(tuning),
         )
 
     def encode(self, encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
         """Return (card rows, title rows in need_titles order), encoded together once."""
-        if encoder.name not in self.vectors:
+        key = _encoder_key(encoder)
+        if key not in self.vectors:
             titles = list(self.need_titles.values())
-            self.vectors[encoder.name] = encoder.encode(self.texts + titles)
-        rows = self.vectors[encoder.name]
+            blend = getattr(encoder, "combine", None)
+            if blend is not None:  # both parts cached: another weight costs no encoding
+                first = np.vstack(self.encode(encoder.first))
+                second = np.vstack(self.encode(encoder.second))
+                self.vectors[key] = blend(first, second)
+            else:
+                self.vectors[key] = encoder.encode(self.texts + titles)
+        rows = self.vectors[key]
         return rows[: len(self.texts)], rows[len(self.texts) :]
+
+
+def _encoder_key(encoder: Encoder) -> str:
+    weight = getattr(encoder, "weight", None)
+    return encoder.name if weight is None else f"{encoder.name}{weight:g}"
 
 
 @dataclass
@@ -56,14 +94,15 @@ class Settings:
     feedback: int = 3
     title_weight: float = 1.0
     neighbours: int = 8
-    min_tie: float = 0.3
+    min_tie: float = 0.2
     n_clusters: int | None = None
 
 
 def cleaned(week: LabelledWeek, encoder: Encoder):
     """Encode the week and remove the theme; returns (cards, titles)."""
     cards, titles = week.encode(encoder)
-    return remove_theme(cards, week.workshops, week.kinds, queries=titles)
+    blocks = getattr(encoder, "blocks", None)
+    return remove_theme(cards, week.workshops, week.kinds, queries=titles, blocks=blocks)
 
 
 def seeded_precision(

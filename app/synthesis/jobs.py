@@ -17,7 +17,14 @@ from app import jobs as job_queue
 from app.extensions import db
 from app.models import Card, CardKind, CardVector, DismissedSuggestion, Need, Workshop
 from app.services.needs import suggestion_key
-from app.synthesis.encoders import BlendEncoder, E5Encoder, Encoder, make_encoder
+from app.synthesis.encoders import (
+    DEFAULT_BLEND_WEIGHT,
+    DEFAULT_ENCODER,
+    BlendEncoder,
+    E5Encoder,
+    Encoder,
+    make_encoder,
+)
 from app.synthesis.suggest import UNASSIGNED, cluster, rank_for_need, remove_theme
 
 #: Cards encoded per step, between progress reports and commits.
@@ -34,8 +41,12 @@ def text_hash(text: str) -> str:
 def _encoder(name: str | None, blend_weight: float | None) -> Encoder:
     config = current_app.config
     return make_encoder(
-        name or config.get("SYNTHESIS_ENCODER", "e5"),
-        float(blend_weight if blend_weight is not None else config["SYNTHESIS_BLEND_WEIGHT"]),
+        name or config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER),
+        float(
+            blend_weight
+            if blend_weight is not None
+            else config.get("SYNTHESIS_BLEND_WEIGHT", DEFAULT_BLEND_WEIGHT)
+        ),
         threads=1,
     )
 
@@ -47,6 +58,11 @@ def _stored_part(encoder: Encoder) -> Encoder | None:
     if isinstance(encoder, BlendEncoder) and encoder.first.per_card:
         return encoder.first
     return None
+
+
+def _blocks(encoder: Encoder) -> list[tuple[int, float]] | None:
+    """How ``remove_theme`` splits the encoder's columns: a blend is cleaned part by part."""
+    return encoder.blocks if isinstance(encoder, BlendEncoder) else None
 
 
 def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
@@ -64,7 +80,8 @@ def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
 
 def stores_vectors(config) -> bool:
     """Whether the app's encoder keeps a vector per card (the sentence encoder, or a blend)."""
-    return config.get("SYNTHESIS_ENCODER", "e5") in ("e5", "blend") and E5Encoder.available()
+    name = config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER)
+    return name in ("e5", "blend") and E5Encoder.available()
 
 
 def _embed_key(event_id: int) -> str:
@@ -209,7 +226,7 @@ def suggest(
     if need_id is not None:
         return _rank(enc, event_id, need_id, ids, workshops, kinds, texts, progress)
     vectors, _ = _vectors(enc, texts, ids, [])
-    clean = remove_theme(vectors, workshops, kinds)
+    clean = remove_theme(vectors, workshops, kinds, blocks=_blocks(enc))
     progress(0.8, "")
     labels = cluster(clean, workshops)
     dismissed = set(
@@ -241,7 +258,7 @@ def _rank(enc, event_id, need_id, ids, workshops, kinds, texts, progress) -> dic
     index = {card_id: i for i, card_id in enumerate(ids)}
     seeds = [index[c] for c in need.card_ids if c in index]
     vectors, queries = _vectors(enc, texts, ids, [need.title])
-    clean, title = remove_theme(vectors, workshops, kinds, queries=queries)
+    clean, title = remove_theme(vectors, workshops, kinds, queries=queries, blocks=_blocks(enc))
     progress(0.8, "")
     ranked = rank_for_need(clean, seeds, title_vector=title[0])
     return {"need": need_id, "cards": [ids[i] for i in ranked[:RANKED]]}

@@ -40,32 +40,62 @@ def _centre_by(rows: np.ndarray, groups: Sequence) -> np.ndarray:
     return out
 
 
-def remove_theme(vectors, workshops, kinds, queries=None):
+def remove_theme(vectors, workshops, kinds, queries=None, blocks=None):
     """Take the theme out of card vectors before they are compared.
 
     Removes the strongest direction of the (globally centred) vectors, then centres the
     cards of each workshop and then those of each card kind, and L2-normalises.
+
+    A blend of encoders is cleaned block by block, each block normalised and weighted
+    after its own cleaning: the sentence encoder's rows are nearly parallel and lose most
+    of their length in the centring while sparse n-gram rows keep theirs, so cleaning the
+    blend as one would hand it to the n-grams whatever the weight (measured on both
+    labelled sets: blend at equal weight 0.29 → 0.50 precision@10 from two cards on the
+    written week, 0.42 → 0.49 on the cycling dialogues).
 
     :param vectors: one row per card, as the encoder gave them.
     :param workshops: the workshop of each card.
     :param kinds: the kind of each card (problem, solution).
     :param queries: optional rows that belong to no workshop (a need's title); they get
         the same global shift and direction removal.
+    :param blocks: optional ``(columns, weight)`` per block of columns, in order (see
+        ``BlendEncoder.blocks``); None: all columns are one block.
     :return: the cleaned card rows, or ``(cards, queries)`` when queries were given.
     """
     rows = np.asarray(vectors, dtype=np.float32)
+    extra = None if queries is None else np.atleast_2d(np.asarray(queries, dtype=np.float32))
+    if blocks is None:
+        blocks = [(rows.shape[1], 1.0)]
+    card_parts, query_parts, start = [], [], 0
+    for columns, weight in blocks:
+        part = slice(start, start + columns)
+        start += columns
+        cards, more = _remove_theme_block(
+            rows[:, part], workshops, kinds, None if extra is None else extra[:, part]
+        )
+        card_parts.append(np.sqrt(weight) * cards)
+        query_parts.append(None if more is None else np.sqrt(weight) * more)
+    if start != rows.shape[1]:
+        raise ValueError("blocks must cover the columns of the vectors")
+    cards = card_parts[0] if len(blocks) == 1 else normalise(np.hstack(card_parts))
+    if queries is None:
+        return cards
+    more = query_parts[0] if len(blocks) == 1 else normalise(np.hstack(query_parts))
+    return cards, more
+
+
+def _remove_theme_block(rows, workshops, kinds, extra):
     mean = rows.mean(axis=0)
     centred = rows - mean
     direction = _strongest_direction(centred).astype(np.float32)
     centred -= np.outer(centred @ direction, direction)
     centred = _centre_by(centred, workshops)
     centred = _centre_by(centred, kinds)
-    cards = normalise(centred)
-    if queries is None:
-        return cards
-    extra = np.atleast_2d(np.asarray(queries, dtype=np.float32)) - mean
+    if extra is None:
+        return normalise(centred), None
+    extra = extra - mean
     extra -= np.outer(extra @ direction, direction)
-    return cards, normalise(extra)
+    return normalise(centred), normalise(extra)
 
 
 def rank_for_need(vectors, seed_indices, title_vector=None, feedback=3, title_weight=1.0):
@@ -127,7 +157,7 @@ def cluster(
     n_clusters=None,
     min_workshops=3,
     neighbours=8,
-    min_tie=0.3,
+    min_tie=0.2,
     min_size=3,
     seed=0,
 ):
@@ -140,7 +170,9 @@ def cluster(
     :param vectors: cleaned card rows (see ``remove_theme``), unit length.
     :param workshops: the workshop of each card.
     :param n_clusters: groups to ask for; None: one per 15 cards, between 2 and 40.
-    :param min_tie: share of a card's link weight that must stay in its group.
+    :param min_tie: share of a card's link weight that must stay in its group. 0.2 rather
+        than 0.3: on both labelled sets and every encoder 0.3 left out cards that belonged
+        (adjusted Rand +0.01 to +0.04), while 0 to 0.2 score alike.
     :param min_size: smallest group suggested.
     :param seed: seed of the k-means step, so a run can be repeated.
     :return: one label per card, ``UNASSIGNED`` (-1) or 0, 1, ... for a suggested group.

@@ -1,9 +1,13 @@
 """The encoder seam: unit rows, storable per-card vectors, and a weighted blend."""
 
+import os
+
 import numpy as np
 import pytest
 
 from app.synthesis.encoders import (
+    DEFAULT_BLEND_WEIGHT,
+    DEFAULT_ENCODER,
     BlendEncoder,
     CharNgramEncoder,
     E5Encoder,
@@ -54,8 +58,19 @@ def test_settings_choose_the_encoder():
     blend = encoder_from_config({"SYNTHESIS_ENCODER": "blend", "SYNTHESIS_BLEND_WEIGHT": "0.7"})
     if E5Encoder.available():
         assert blend.name == "blend" and blend.weight == 0.7
-        assert encoder_from_config({}).name == "e5"
+        assert encoder_from_config({}).name == DEFAULT_ENCODER == "blend"
     else:
         assert blend.name == "chars"
     with pytest.raises(ValueError):
         make_encoder("word2vec")
+
+
+@pytest.mark.skipif(
+    {"SYNTHESIS_ENCODER", "SYNTHESIS_BLEND_WEIGHT"} & set(os.environ),
+    reason="the environment sets the encoder",
+)
+def test_the_app_settings_default_to_the_measured_choice():
+    from config import Config
+
+    assert Config.SYNTHESIS_ENCODER == DEFAULT_ENCODER
+    assert Config.SYNTHESIS_BLEND_WEIGHT == DEFAULT_BLEND_WEIGHT

@@ -50,6 +50,23 @@ def test_theme_removal_shifts_queries_like_the_cards():
     assert cleaned.shape == rows.shape
 
 
+def test_a_blend_is_cleaned_part_by_part_so_its_weight_holds():
+    """The parts lose different shares of their length to the theme; the weight must
+    still say how much each part counts once the theme is gone."""
+    rows, workshops, kinds, _needs, _directions = made_up_week()
+    rng = np.random.default_rng(5)
+    # The first part nearly parallel (like a sentence encoder's rows), the second not.
+    first = normalise(rows + 8.0)
+    second = normalise(rng.normal(size=(len(rows), 30)))
+    both = np.hstack([0.5**0.5 * first, 0.5**0.5 * second])
+    clean = remove_theme(both, workshops, kinds, blocks=[(first.shape[1], 0.3), (30, 0.7)])
+    a = remove_theme(first, workshops, kinds)
+    b = remove_theme(second, workshops, kinds)
+    assert np.allclose(clean @ clean.T, 0.3 * (a @ a.T) + 0.7 * (b @ b.T), atol=1e-4)
+    with pytest.raises(ValueError):
+        remove_theme(both, workshops, kinds, blocks=[(first.shape[1], 1.0)])
+
+
 def test_ranking_finds_the_need_in_other_workshops_and_leaves_out_the_seeds():
     rows, workshops, kinds, needs, _ = made_up_week()
     cleaned = remove_theme(rows, workshops, kinds)
