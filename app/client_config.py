@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from app import texts
 from app.models import Workshop
 from app.models.screens import Screen
+from app.services.joining import group_labels
 
 
 def client_config(workshop: Workshop, screen: Screen, auth: dict, strings: dict) -> dict:
@@ -18,7 +19,7 @@ def client_config(workshop: Workshop, screen: Screen, auth: dict, strings: dict)
         "namespace": screen.namespace,
         "auth": auth,
         "limits": texts.limits(current_app.config),
-        "groups": {g.key: g.label(locale) for g in workshop.event.stakeholder_groups},
+        "groups": group_labels(workshop.event_id, locale),
         "strings": strings,
     }
     if screen is not Screen.PROJECTOR:

@@ -77,7 +77,12 @@ class StakeholderGroup(db.Model):
 
     def label(self, locale: str) -> str:
         """Return the label in the given language, German when there is none."""
-        return self.labels.get(locale) or self.labels.get("de") or self.key
+        return self.pick_label(self.key, self.labels, locale)
+
+    @staticmethod
+    def pick_label(key: str, labels: dict, locale: str) -> str:
+        """The label of a group's ``labels`` in the given language, German when there is none."""
+        return labels.get(locale) or labels.get("de") or key
 
 
 class Workshop(db.Model):

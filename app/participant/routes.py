@@ -55,7 +55,8 @@ def _join_form(workshop: Workshop, participant) -> JoinForm:
     )
     locale = str(get_locale())
     form.group.choices = [SelectChoice("", _("keine Angabe"))] + [
-        SelectChoice(group.key, group.label(locale)) for group in workshop.event.stakeholder_groups
+        SelectChoice(key, label)
+        for key, label in joining.group_labels(workshop.event_id, locale).items()
     ]
     return form
 

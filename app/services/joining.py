@@ -25,6 +25,20 @@ def workshop_by_code(code: str) -> Workshop | None:
     return db.session.scalar(select(Workshop).filter_by(short_code=normalised))
 
 
+def group_labels(event_id: int, locale: str) -> dict[str, str]:
+    """The event's stakeholder groups in their order, key to label in the given language.
+
+    One query without loading the event and its groups as objects: every phone of a
+    hall joining at once asks for this twice (join form, board page).
+    """
+    rows = db.session.execute(
+        select(StakeholderGroup.key, StakeholderGroup.labels)
+        .where(StakeholderGroup.event_id == event_id)
+        .order_by(StakeholderGroup.position)
+    )
+    return {key: StakeholderGroup.pick_label(key, labels, locale) for key, labels in rows}
+
+
 def _check_group(workshop: Workshop, group_key: str | None) -> str | None:
     if not group_key:
         return None
