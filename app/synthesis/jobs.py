@@ -12,8 +12,6 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import select
 
-from app import coordination
-from app import jobs as job_queue
 from app.extensions import db
 from app.models import Card, CardKind, CardVector, DismissedSuggestion, Need, Workshop
 from app.services.needs import suggestion_key
@@ -21,7 +19,6 @@ from app.synthesis.encoders import (
     DEFAULT_BLEND_WEIGHT,
     DEFAULT_ENCODER,
     BlendEncoder,
-    E5Encoder,
     Encoder,
     make_encoder,
 )
@@ -76,49 +73,6 @@ def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
             .order_by(Card.id)
         )
     ]
-
-
-def stores_vectors(config) -> bool:
-    """Whether the app's encoder keeps a vector per card (the sentence encoder, or a blend)."""
-    name = config.get("SYNTHESIS_ENCODER", DEFAULT_ENCODER)
-    return name in ("e5", "blend") and E5Encoder.available()
-
-
-def _embed_key(event_id: int) -> str:
-    return f"synth:embed:{event_id}"
-
-
-def schedule_embedding(event_id: int) -> str | None:
-    """Queue the embedding of the event's cards that lack a current vector; coalesced.
-
-    Called when cards of the event were posted, edited or withdrawn (from the coalesced
-    ``synth_cards`` send, so at most a few times a second) and when a board opens. While
-    an embedding job of the event still waits in the queue it will pick up these cards
-    too, so no second one is queued: a storm of posts makes one job, not one per card.
-    Only queues: the encoding runs in the job worker, never on the command path.
-
-    :return: the id of the job queued now, or None if none was needed.
-    """
-    config = current_app.config
-    if not stores_vectors(config):
-        return None
-    store = coordination.current()
-    waiting = store.get(_embed_key(event_id))
-    if waiting is not None:
-        state = (job_queue.status(waiting["job"]) or {}).get("state")
-        if state == job_queue.QUEUED:
-            return None
-    job = job_queue.submit(
-        "embed",
-        "app.synthesis.jobs:embed_cards",
-        {
-            "event_id": event_id,
-            "encoder": config["SYNTHESIS_ENCODER"],
-            "blend_weight": float(config["SYNTHESIS_BLEND_WEIGHT"]),
-        },
-    )
-    store.put(_embed_key(event_id), {"job": job}, job_queue.STATUS_TTL)
-    return job
 
 
 def _noop(fraction: float, message: str = "") -> None:
