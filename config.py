@@ -96,6 +96,10 @@ class Config:
     #: Socket commands that may wait for the command worker; one more is answered "busy"
     #: at once (the phone tries again shortly) rather than after a wait it gives up on.
     COMMAND_QUEUE_LIMIT = _int("COMMAND_QUEUE_LIMIT", 1000)
+    #: Milliseconds a board write that finds nobody else waiting waits for company before its
+    #: transaction starts, so that dots arriving a few milliseconds apart share one commit
+    #: (group commit, like PostgreSQL's commit_delay); 0 turns it off.
+    COMMAND_BATCH_WINDOW_MS = _int("COMMAND_BATCH_WINDOW_MS", 3)
     #: Wrong short codes a client may type per minute before it has to wait.
     JOIN_CODE_ATTEMPTS_PER_MINUTE = _int("JOIN_CODE_ATTEMPTS_PER_MINUTE", 10)
     #: Wrong facilitator PINs a client may type per minute, over all workshops ...

@@ -186,6 +186,8 @@ class CommandQueue:
     ones (a board's writes: cards and dots) run in ONE transaction, each in
     its own savepoint (a refusal undoes only itself), with one commit, so a
     room voting at once shares one fsync instead of queueing for one each.
+    A write that finds the queue empty waits ``COMMAND_BATCH_WINDOW_MS`` for
+    company first, so that dots a few milliseconds apart share a commit too.
     Only after that commit are the acknowledgements sent and the facts
     broadcast (``after_commit``): nothing is announced that is not on disk.
     With SQLite the COMMIT (its fsync) runs in gevent's thread pool so that
@@ -228,8 +230,11 @@ class CommandQueue:
     def _work(self, app):
         import gevent
 
+        window = app.config["COMMAND_BATCH_WINDOW_MS"] / 1000
         while True:
             jobs = [self._jobs.get()]
+            if window and jobs[0].batch and self._jobs.empty():
+                gevent.sleep(window)
             while len(jobs) < self.MAX_BATCH and not self._jobs.empty():
                 jobs.append(self._jobs.get_nowait())
             start = 0
