@@ -44,6 +44,7 @@ const els = {
   cardCount: $('card-count'),
   selection: $('selection-count'),
   cardList: $('card-list'),
+  cardsPanel: $('cards-panel'),
   newNeed: $('new-need'),
   newNeedTitle: $('new-need-title'),
   newNeedError: $('new-need-error'),
@@ -160,9 +161,11 @@ function cardItem(card) {
   const add = `add-${card.id}`;
   const meta = [tn('dots_total', card.dots)];
   if (card.group) meta.push(t('group', { group: groups[card.group] || card.group }));
-  return h('li', { class: `card card-${card.kind} synth-card`, dataset: { card: card.id } },
+  const answered = card.answers && state.cardsById.get(card.answers);
+  return h('li', { class: `card card-${card.kind} synth-card`, draggable: 'true', dataset: { card: card.id } },
     h('p', { class: 'card-kind' }, `${kindLabel(card.kind)} · ${card.theme}`),
     h('p', { class: 'card-text' }, card.text),
+    answered ? h('p', { class: 'card-answers' }, t('answers', { text: truncate(answered.text, 80) })) : null,
     h('p', { class: 'card-meta' }, meta.join(' · ')),
     h('div', { class: 'synth-card-tools' },
       h('span', { class: 'synth-select' },
@@ -193,7 +196,9 @@ function renderCards() {
       const select = els.cardList.querySelector(`select[data-need-select="${CSS.escape(cardId)}"]`);
       if (select) select.value = value;
     }
-    if (!shown.length) els.cardList.append(h('li', { class: 'empty' }, t('no_cards')));
+    if (!shown.length) {
+      els.cardList.append(h('li', { class: 'empty' }, t(state.cards.length ? 'no_cards' : 'no_cards_week')));
+    }
   });
   els.cardCount.textContent = t('cards_shown', { n: shown.length, total: state.cards.length });
   renderSelection();
@@ -229,8 +234,8 @@ function textArea(need, name) {
 function needItem(need) {
   const titleId = `need-title-${need.id}`;
   const base = { need: need.id };
-  const origin = [t('origin_counts', { cards: need.card_count, dots: need.dots })];
-  if (need.vote) origin.push(t('vote_dots', { n: need.vote.dots, theme: need.vote.theme }));
+  const origin = [`${tn('card_count', need.card_count)} · ${tn('dots_total', need.dots)}`];
+  if (need.vote) origin.push(tn('vote_dots', need.vote.dots, { theme: need.vote.theme }));
   if (need.themes.length) origin.push(t('origin_themes', { themes: need.themes.map((w) => w.title).join(', ') }));
   const groupText = Object.entries(need.groups || {})
     .map(([key, n]) => `${groups[key] || key} (${n})`).join(', ');
@@ -254,7 +259,7 @@ function needItem(need) {
       message ? h('p', { class: 'error', role: 'alert' }, message) : null,
       h('p', { class: 'need-origin' }, h('strong', {}, `${t('origin')}: `), origin.join(' · ')),
       h('h4', {}, t('need_cards')),
-      cardList(need, need.cards.filter((id) => !goals.has(id)), 'need_no_cards'),
+      cardList(need, need.cards.filter((id) => !goals.has(id)), 'need_no_problems'),
       h('h4', {}, t('goals')),
       cardList(need, need.cards.filter((id) => goals.has(id)), 'goals_none'),
       goalForm(need),
@@ -282,7 +287,9 @@ function needItem(need) {
 function cardList(need, ids, emptyKey) {
   const items = ids.map((id) => state.cardsById.get(id)).filter(Boolean);
   if (!items.length) return h('p', { class: 'empty' }, t(emptyKey));
-  return h('ul', { class: 'synth-need-cards' }, items.map((card) => h('li', {},
+  return h('ul', { class: 'synth-need-cards' }, items.map((card) => h('li', {
+    draggable: 'true', dataset: { needCard: card.id, fromNeed: need.id },
+  },
     h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)),
     h('button', {
       class: 'button subtle', type: 'button',
@@ -480,8 +487,10 @@ async function refreshCards() {
       const reply = await send('synth_cards', {});
       if (reply && reply.ok) {
         applyCards(reply.synthesis);
-        renderCards();
-        renderNeedsAndMatrix();
+        renderUnlessDragging(() => {
+          renderCards();
+          renderNeedsAndMatrix();
+        });
       }
     } while (cardsAgain);
   })();
@@ -749,6 +758,101 @@ els.suggestionList.addEventListener('click', async (event) => {
   els.suggest.focus();
 });
 
+// ---- dragging -----------------------------------------------------------------
+// A card dragged from the list onto a need joins it (with the other ticked cards, when it
+// is one of them); a card dragged out of a need onto the list leaves that need, onto
+// another need it joins that one too. The selects and buttons do the same without dragging.
+
+/** What is being dragged: {cards: [ids], from: the need it was dragged out of, or null}. */
+let dragging = null;
+/** Redraws that came in (from other screens) while a card was being dragged. */
+let deferred = [];
+
+/**
+ * Redraw now, or once the drag in progress ends: a card redrawn under the pointer
+ * would end the drag of the person holding it.
+ */
+function renderUnlessDragging(redraw) {
+  if (dragging) deferred.push(redraw);
+  else redraw();
+}
+
+function endDrag() {
+  dragging = null;
+  markDropTarget(null);
+  const redraws = new Set(deferred);
+  deferred = [];
+  for (const redraw of redraws) redraw();
+}
+
+function markDropTarget(target) {
+  for (const marked of document.querySelectorAll('.drop-target')) {
+    if (marked !== target) marked.classList.remove('drop-target');
+  }
+  if (target) target.classList.add('drop-target');
+}
+
+els.cardList.addEventListener('dragstart', (event) => {
+  const item = event.target.closest && event.target.closest('li[data-card]');
+  if (!item) return;
+  const id = item.dataset.card;
+  dragging = { cards: state.selected.has(id) ? [...state.selected] : [id], from: null };
+  event.dataTransfer.effectAllowed = 'copy';
+  event.dataTransfer.setData('text/plain', truncate(item.querySelector('.card-text').textContent, 200));
+});
+
+els.needList.addEventListener('dragstart', (event) => {
+  const item = event.target.closest && event.target.closest('li[data-need-card]');
+  if (!item) return;
+  dragging = { cards: [item.dataset.needCard], from: Number(item.dataset.fromNeed) };
+  event.dataTransfer.effectAllowed = 'copyMove';
+  event.dataTransfer.setData('text/plain', item.firstChild.textContent);
+});
+
+document.addEventListener('dragend', endDrag);
+
+els.needList.addEventListener('dragover', (event) => {
+  const item = event.target.closest('li.synth-need');
+  if (!dragging || !item || Number(item.dataset.need) === dragging.from) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  markDropTarget(item);
+});
+
+els.cardsPanel.addEventListener('dragover', (event) => {
+  if (!dragging || dragging.from === null) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+  markDropTarget(els.cardsPanel);
+});
+
+els.needList.addEventListener('drop', async (event) => {
+  const item = event.target.closest('li.synth-need');
+  if (!dragging || !item) return;
+  event.preventDefault();
+  const { cards, from } = dragging;
+  const needId = Number(item.dataset.need);
+  endDrag();
+  if (needId === from) return;
+  const reply = await step('add_cards', { need: needId, cards: cards.join(',') }, {
+    needId, done: () => t('added', { need: needTitle(needId) }),
+  });
+  if (reply && reply.ok && from === null && cards.length > 1) {
+    state.selected.clear();
+    renderCards();
+  }
+});
+
+els.cardsPanel.addEventListener('drop', async (event) => {
+  if (!dragging || dragging.from === null) return;
+  event.preventDefault();
+  const { cards, from } = dragging;
+  endDrag();
+  await step('remove_cards', { need: from, cards: cards.join(',') }, {
+    needId: from, done: () => t('removed', { need: needTitle(from) }),
+  });
+});
+
 // ---- facts ------------------------------------------------------------------
 
 /** Show how a suggestion job stands; when it is done, its result. */
@@ -785,11 +889,11 @@ function showJob(job) {
 socket.on('job', showJob);
 socket.on('need_changed', ({ need }) => {
   applyNeed(need);
-  renderNeedsAndMatrix();
+  renderUnlessDragging(renderNeedsAndMatrix);
 });
 socket.on('need_deleted', ({ id }) => {
   removeNeed(id);
-  renderNeedsAndMatrix();
+  renderUnlessDragging(renderNeedsAndMatrix);
 });
 socket.on('synth_cards_changed', () => refreshCards());
 // Dots given anywhere (also on the needs put to the vote) change a workshop's overview:
