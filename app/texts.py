@@ -347,6 +347,8 @@ def synthesis_texts() -> dict:
         "suggestions_ready_one": _("1 Vorschlag"),
         "suggestion": _("Diese {n} Karten aus {themes} Themen sehen nach einem Bedarf aus"),
         "accept": _("Als Bedarf übernehmen"),
+        "suggestion_keep": _("Karten, die in den Bedarf kommen"),
+        "suggestion_none_kept": _("Wähle mindestens eine Karte des Vorschlags."),
         "dismiss": _("Verwerfen"),
         "dismissed": _("Vorschlag verworfen. Er kommt nicht wieder."),
         "matrix_caption": _("Bedarfe × Themen: Karten (und Punkte) je Zelle"),

@@ -209,7 +209,9 @@ def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server,
     suggestions = board.locator("#suggestion-list li.synth-suggestion")
     expect(suggestions.nth(1)).to_be_visible()
     first = suggestions.first
-    accepted_size = first.locator("ul li").count()
+    # Edited before it is accepted: its last card left out, by keyboard, and a title of one's own.
+    accepted_size = first.get_by_role("checkbox").count() - 1
+    first.get_by_role("checkbox").last.press(" ")
     first.get_by_label("Titel").fill("Vorschlag übernommen")
     first.get_by_role("button", name="Als Bedarf übernehmen").click()
     needs = board.locator("#need-list li.synth-need")

@@ -431,11 +431,23 @@ function renderSuggestions() {
       return h('li', { class: 'synth-suggestion', dataset: { suggestion: key } },
         h('section', { 'aria-labelledby': headingId },
           h('h3', { id: headingId }, t('suggestion', { n: group.cards.length, themes: group.workshops })),
-          h('ul', {}, group.cards.map((id) => state.cardsById.get(id)).filter(Boolean)
-            .map((card) => h('li', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)))),
+          h('fieldset', { class: 'synth-suggested-cards' },
+            h('legend', {}, t('suggestion_keep')),
+            group.cards.map((id) => state.cardsById.get(id)).filter(Boolean).map((card) => {
+              const box = `suggestion-${index}-${card.id}`;
+              return h('div', { class: 'synth-select' },
+                h('input', {
+                  type: 'checkbox', id: box, checked: !(group.left && group.left.has(card.id)),
+                  dataset: { focus: box, suggestionCard: card.id, index },
+                }),
+                h('label', { for: box }, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)));
+            })),
           h('div', { class: 'field' },
             h('label', { for: titleId }, t('need_title')),
-            h('input', { id: titleId, type: 'text', maxlength: 200, value: truncate(group.title, 200), dataset: { focus: titleId } })),
+            h('input', {
+              id: titleId, type: 'text', maxlength: 200, value: group.typed ?? truncate(group.title, 200),
+              dataset: { focus: titleId, suggestionTitle: index },
+            })),
           h('p', {},
             h('button', { class: 'button primary', type: 'button', dataset: { focus: `accept-${index}`, accept: index } }, t('accept')),
             ' ',
@@ -734,6 +746,23 @@ els.suggest.addEventListener('click', async () => {
   }
 });
 
+// What is typed into a suggestion's title stays with it when another suggestion goes.
+els.suggestionList.addEventListener('input', (event) => {
+  const input = event.target.closest('input[data-suggestion-title]');
+  const group = input && state.suggestions[Number(input.dataset.suggestionTitle)];
+  if (group) group.typed = input.value;
+});
+
+els.suggestionList.addEventListener('change', (event) => {
+  const box = event.target.closest('input[data-suggestion-card]');
+  if (!box) return;
+  const group = state.suggestions[Number(box.dataset.index)];
+  if (!group) return;
+  group.left = group.left || new Set();
+  if (box.checked) group.left.delete(box.dataset.suggestionCard);
+  else group.left.add(box.dataset.suggestionCard);
+});
+
 els.suggestionList.addEventListener('click', async (event) => {
   const button = event.target.closest('button');
   if (!button) return;
@@ -743,7 +772,13 @@ els.suggestionList.addEventListener('click', async (event) => {
   const cards = group.cards.join(',');
   if (button.dataset.accept !== undefined) {
     const title = document.getElementById(`suggestion-title-${index}`).value.trim() || group.title;
-    const reply = await step('create_need', { title, cards }, { done: () => t('need_created', { title }) });
+    // Only the cards still ticked: a facilitator may drop some of the suggestion first.
+    const kept = group.cards.filter((id) => !(group.left && group.left.has(id)));
+    if (!kept.length) {
+      announce(t('suggestion_none_kept'));
+      return;
+    }
+    const reply = await step('create_need', { title, cards: kept.join(',') }, { done: () => t('need_created', { title }) });
     if (!reply || !reply.ok) return;
   } else {
     const reply = await send('dismiss_suggestion', { cards });
