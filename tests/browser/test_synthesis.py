@@ -308,6 +308,12 @@ def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server,
     by_hand.get_by_label("Titel", exact=True).press("Enter")
     expect(wall.locator("#wall-needs")).to_contain_text("Lotsenstellen")
     assert wall.evaluate("document.documentElement.scrollHeight") <= 720
+    # Nothing cut off at the right either: the matrix fits the wall's width.
+    assert wall.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert wall.evaluate(
+        "(() => { const t = document.querySelector('#wall-matrix');"
+        " return t.getBoundingClientRect().right <= window.innerWidth; })()"
+    )
     screens.screenshot(wall, "projector")
     assert_accessible(wall, axe_source, "synthesis-projector")
 
