@@ -88,7 +88,8 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
     assert sorted(c for c in counts.values() if c != "0 (0)") == ["1 (0)", "2 (0)", "3 (0)"]
     expect(row.locator("td.heat-4")).to_have_count(1)
 
-    # Undo takes the rename back.
+    # Undo says which step it takes back (it may be the other screen's), and takes it back.
+    expect(board.locator("#undo-what")).to_contain_text("Zuletzt: Bedarf umbenannt")
     board.locator("#undo").click()
     expect(need.locator("h3")).to_have_text("Förderung")
 

@@ -39,6 +39,7 @@ const els = {
   connection: $('connection'),
   error: $('synth-error'),
   undo: $('undo'),
+  undoWhat: $('undo-what'),
   reload: $('reload'),
   filters: $('filters'),
   cardCount: $('card-count'),
@@ -109,6 +110,15 @@ function applyChanged(reply) {
   for (const id of reply.gone || []) removeNeed(id);
   applyEntry(reply.entry);
   renderNeedsAndMatrix();
+}
+
+/** Enable the undo button and say which step it would take back (it may be another facilitator's). */
+function showUndo() {
+  const entry = lastUndoable();
+  els.undo.disabled = !entry;
+  const time = entry ? new Date(entry.at).toLocaleTimeString(document.documentElement.lang || 'de',
+    { hour: '2-digit', minute: '2-digit' }) : '';
+  els.undoWhat.textContent = entry ? t('undo_what', { step: t(`step_${entry.action}`), time }) : '';
 }
 
 function lastUndoable() {
@@ -409,7 +419,7 @@ function renderNeeds() {
     els.needList.replaceChildren(...items);
   });
   els.needsEmpty.hidden = needs.length > 0;
-  els.undo.disabled = !lastUndoable();
+  showUndo();
 }
 
 function renderMatrixNow() {
@@ -943,7 +953,7 @@ socket.on('overview', () => {
 });
 socket.on('synthesis_entry', ({ entry }) => {
   applyEntry(entry);
-  els.undo.disabled = !lastUndoable();
+  showUndo();
 });
 
 function showStatus(online) {
