@@ -496,6 +496,8 @@ class BoardCard:
     text: str
     group: str | None
     dots: int
+    #: The problem card this solution answers, if any.
+    answers: str | None = None
 
     def payload(self, workshops: dict[int, str]) -> dict:
         return {
@@ -506,6 +508,7 @@ class BoardCard:
             "text": self.text,
             "group": self.group,
             "dots": self.dots,
+            "answers": self.answers,
         }
 
 
@@ -523,7 +526,14 @@ class SynthesisView:
         )
         dots = event_dot_totals(event_id)
         rows = db.session.execute(
-            select(Card.id, Card.workshop_id, Card.kind, Card.text, Participant.group_key)
+            select(
+                Card.id,
+                Card.workshop_id,
+                Card.kind,
+                Card.text,
+                Participant.group_key,
+                Card.answers_id,
+            )
             .join(Workshop, Workshop.id == Card.workshop_id)
             .outerjoin(Participant, Participant.id == Card.author_id)
             .where(Workshop.event_id == event_id, Card.on_board, Card.kind != CardKind.NEED)
@@ -539,8 +549,10 @@ class SynthesisView:
             ).all()
         )
         self.cards = {
-            card_id: BoardCard(card_id, workshop, str(kind), text, group, dots.get(card_id, 0))
-            for card_id, workshop, kind, text, group in rows
+            card_id: BoardCard(
+                card_id, workshop, str(kind), text, group, dots.get(card_id, 0), answers
+            )
+            for card_id, workshop, kind, text, group, answers in rows
         }
 
     def need_payload(self, need: Need) -> dict:

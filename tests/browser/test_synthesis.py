@@ -88,7 +88,8 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
     assert sorted(c for c in counts.values() if c != "0 (0)") == ["1 (0)", "2 (0)", "3 (0)"]
     expect(row.locator("td.heat-4")).to_have_count(1)
 
-    # Undo takes the rename back.
+    # Undo says which step it takes back (it may be the other screen's), and takes it back.
+    expect(board.locator("#undo-what")).to_contain_text("Zuletzt: Bedarf umbenannt")
     board.locator("#undo").click()
     expect(need.locator("h3")).to_have_text("Förderung")
 
@@ -120,7 +121,7 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
     needs = board.locator("#need-list li.synth-need")
     expect(needs).to_have_count(2)
     networks = needs.filter(has=board.locator("h3", has_text=re.compile("^Netzwerke$")))
-    expect(networks.locator(".need-origin")).to_contain_text("1 Karten")
+    expect(networks.locator(".need-origin")).to_contain_text("1 Karte ·")
     expect(need.locator(".need-origin")).to_contain_text("2 Karten")
     expect(second.locator("#need-list li.synth-need")).to_have_count(2)
 
@@ -137,6 +138,27 @@ def test_a_need_built_from_two_workshops_by_keyboard(screens, server, workshop, 
 
 #: The labelled week (tests/data/synthesis/cards.json): 181 cards from six themes.
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "synthesis" / "cards.json"
+
+
+def drag(page, source, target) -> None:
+    """Drag with the mouse as a person does: press, move a few steps, let go."""
+    source.scroll_into_view_if_needed()
+    box = source.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+
+
+def by_hand_card_texts(need, board):
+    """A locator of the list's cards whose text is one of the need's cards' texts."""
+    texts = need.locator("li[draggable] > span").evaluate_all(
+        "(spans) => spans.map((s) => s.firstChild.textContent)"
+    )
+    pattern = "|".join(re.escape(text) for text in texts) or "(?!)"
+    return board.locator(".card-text", has_text=re.compile(f"^({pattern})$"))
 
 
 def _suggestion_keys(board) -> list[str]:
@@ -188,7 +210,9 @@ def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server,
     suggestions = board.locator("#suggestion-list li.synth-suggestion")
     expect(suggestions.nth(1)).to_be_visible()
     first = suggestions.first
-    accepted_size = first.locator("ul li").count()
+    # Edited before it is accepted: its last card left out, by keyboard, and a title of one's own.
+    accepted_size = first.get_by_role("checkbox").count() - 1
+    first.get_by_role("checkbox").last.press(" ")
     first.get_by_label("Titel").fill("Vorschlag übernommen")
     first.get_by_role("button", name="Als Bedarf übernehmen").click()
     needs = board.locator("#need-list li.synth-need")
@@ -213,6 +237,20 @@ def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server,
     expect(by_hand.locator(".need-origin")).to_contain_text("2 Karten")
     by_hand_id = by_hand.get_attribute("data-need")
     by_hand = board.locator(f'#need-list li[data-need="{by_hand_id}"]')  # whatever its title
+
+    # By dragging: a card dropped on the need joins it, dragged out of it onto the list it
+    # leaves. ("Vereinen" finds the cards that say "Verein".)
+    board.locator("#filter-text").fill("Vereinen")
+    dragged = shown.filter(has_not=by_hand_card_texts(by_hand, board)).first
+    dragged_text = dragged.locator(".card-text").inner_text()
+    assert "verein" in dragged_text.lower()
+    dragged.drag_to(by_hand)
+    expect(by_hand.locator(".need-origin")).to_contain_text("3 Karten")
+    in_need = by_hand.locator("li[draggable]").filter(has_text=dragged_text)
+    expect(in_need).to_have_count(1)
+    drag(board, in_need.locator("span").first, board.locator("#card-count"))
+    expect(by_hand.locator(".need-origin")).to_contain_text("2 Karten")
+    expect(in_need).to_have_count(0)
 
     # A need by keyboard only, and a goal linked to it by keyboard.
     board.locator("#filter-text").fill("Förderung")
@@ -271,6 +309,12 @@ def test_a_synthesis_of_the_labelled_week_as_facilitators_do_it(screens, server,
     by_hand.get_by_label("Titel", exact=True).press("Enter")
     expect(wall.locator("#wall-needs")).to_contain_text("Lotsenstellen")
     assert wall.evaluate("document.documentElement.scrollHeight") <= 720
+    # Nothing cut off at the right either: the matrix fits the wall's width.
+    assert wall.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert wall.evaluate(
+        "(() => { const t = document.querySelector('#wall-matrix');"
+        " return t.getBoundingClientRect().right <= window.innerWidth; })()"
+    )
     screens.screenshot(wall, "projector")
     assert_accessible(wall, axe_source, "synthesis-projector")
 

@@ -41,3 +41,15 @@ test('the matrix counts cards and dots per workshop and shades relative to the f
   assert.deepEqual([0, 1, 2, 4].map((n) => level(n, 4)), [0, 1, 2, 4]);
   assert.equal(level(1, 10), 1);
 });
+
+test('a query in the plural or inflected finds the singular, a part finds the compound', () => {
+  assert.ok(matches('Ein Verein ohne Räume', 'Vereinen'));
+  assert.ok(matches('Die Förderung läuft aus', 'Förderungen'));
+  assert.ok(matches('Schule und Jugendarbeit', 'Schulen jugend'));
+  assert.ok(matches('Mehr Akteure im Stadtteil', 'Akteur*innen'));
+  assert.ok(matches('Treffen der Akteur*innen', 'Akteurinnen'));
+  assert.ok(matches('Ehrenamtlichen fehlt Anerkennung', 'ehrenamtliche'));
+  // A word is never cut below four letters: "Rates" looks for "rate", not "rat".
+  assert.ok(!matches('Ratgeber', 'Rates'));
+  assert.ok(!matches('Mehr Förderung für Vereine', 'Schulen'));
+});

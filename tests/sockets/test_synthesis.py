@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db, socketio
 from app.models import Need
+from app.services import joining
 from tests.conftest import TEST_WEEK_SLUG
 from tests.services.test_needs import post
 
@@ -79,6 +80,30 @@ def test_synth_sync_shows_every_card_the_needs_and_the_matrix(board, cards):
     assert need["card_count"] == 2 and need["groups"] == {"verwaltung": 1, "zivilgesellschaft": 1}
     [row] = synthesis["matrix"]["needs"]
     assert [cell["cards"] for cell in row["cells"]][:3] == [1, 1, 0]
+
+
+def test_a_solution_on_the_board_says_which_problem_it_answers(board, app, cards):
+    with app.app_context():
+        from app.models import Card, Workshop
+        from app.services import board as board_service
+
+        problem = db.session.get(Card, cards[0])
+        workshop = db.session.get(Workshop, problem.workshop_id)
+        author = joining.join(workshop, None)
+        solution, _ = board_service.post_card(
+            workshop,
+            author,
+            card_id=str(uuid.uuid4()),
+            kind="solution",
+            text="Runder Tisch der Vereine",
+            answers_id=problem.id,
+        )
+        solution_id = solution.id
+        db.session.remove()
+    aylin, _ = board
+    shown = {c["id"]: c for c in _ok(_ack(aylin, "synth_sync"))["synthesis"]["cards"]}
+    assert shown[solution_id]["answers"] == cards[0]
+    assert shown[cards[0]]["answers"] is None
 
 
 def test_two_facilitators_see_each_others_changes(board, cards):

@@ -15,11 +15,24 @@ export function fold(text) {
     .trim();
 }
 
-/** Whether every word of the query occurs in the text, both folded. */
+// Endings of German plurals and inflections (after folding), longest first. A query
+// word loses one, so "Vereinen" finds "Verein", "Förderungen" finds "Förderung" and
+// "Akteur*innen" finds "Akteure"; a compound still finds its parts by substring.
+const ENDINGS = ['innen', 'ern', 'en', 'er', 'es', 'e', 'n', 's'];
+
+/** A folded query word without its plural or inflection ending (never shorter than 4). */
+export function stem(word) {
+  const bare = word.replace(/[*:_]/g, '');
+  const ending = ENDINGS.find((end) => bare.endsWith(end) && bare.length - end.length >= 4);
+  return ending ? bare.slice(0, -ending.length) : bare;
+}
+
+/** Whether every word of the query occurs in the text (both folded, the query's words stemmed). */
 export function matches(text, query) {
-  const words = fold(query).split(' ').filter(Boolean);
+  const words = fold(query).split(' ').filter(Boolean).map(stem);
   if (!words.length) return true;
-  const folded = fold(text);
+  // Gender marks are dropped on both sides: "Akteur*innen" and "Akteurinnen" are one word.
+  const folded = fold(text).replace(/[*:_]/g, '');
   return words.every((word) => folded.includes(word));
 }
 

@@ -39,11 +39,13 @@ const els = {
   connection: $('connection'),
   error: $('synth-error'),
   undo: $('undo'),
+  undoWhat: $('undo-what'),
   reload: $('reload'),
   filters: $('filters'),
   cardCount: $('card-count'),
   selection: $('selection-count'),
   cardList: $('card-list'),
+  cardsPanel: $('cards-panel'),
   newNeed: $('new-need'),
   newNeedTitle: $('new-need-title'),
   newNeedError: $('new-need-error'),
@@ -110,6 +112,15 @@ function applyChanged(reply) {
   renderNeedsAndMatrix();
 }
 
+/** Enable the undo button and say which step it would take back (it may be another facilitator's). */
+function showUndo() {
+  const entry = lastUndoable();
+  els.undo.disabled = !entry;
+  const time = entry ? new Date(entry.at).toLocaleTimeString(document.documentElement.lang || 'de',
+    { hour: '2-digit', minute: '2-digit' }) : '';
+  els.undoWhat.textContent = entry ? t('undo_what', { step: t(`step_${entry.action}`), time }) : '';
+}
+
 function lastUndoable() {
   let last = null;
   for (const entry of state.entries.values()) {
@@ -160,9 +171,11 @@ function cardItem(card) {
   const add = `add-${card.id}`;
   const meta = [tn('dots_total', card.dots)];
   if (card.group) meta.push(t('group', { group: groups[card.group] || card.group }));
-  return h('li', { class: `card card-${card.kind} synth-card`, dataset: { card: card.id } },
+  const answered = card.answers && state.cardsById.get(card.answers);
+  return h('li', { class: `card card-${card.kind} synth-card`, draggable: 'true', dataset: { card: card.id } },
     h('p', { class: 'card-kind' }, `${kindLabel(card.kind)} · ${card.theme}`),
     h('p', { class: 'card-text' }, card.text),
+    answered ? h('p', { class: 'card-answers' }, t('answers', { text: truncate(answered.text, 80) })) : null,
     h('p', { class: 'card-meta' }, meta.join(' · ')),
     h('div', { class: 'synth-card-tools' },
       h('span', { class: 'synth-select' },
@@ -193,7 +206,9 @@ function renderCards() {
       const select = els.cardList.querySelector(`select[data-need-select="${CSS.escape(cardId)}"]`);
       if (select) select.value = value;
     }
-    if (!shown.length) els.cardList.append(h('li', { class: 'empty' }, t('no_cards')));
+    if (!shown.length) {
+      els.cardList.append(h('li', { class: 'empty' }, t(state.cards.length ? 'no_cards' : 'no_cards_week')));
+    }
   });
   els.cardCount.textContent = t('cards_shown', { n: shown.length, total: state.cards.length });
   renderSelection();
@@ -229,8 +244,8 @@ function textArea(need, name) {
 function needItem(need) {
   const titleId = `need-title-${need.id}`;
   const base = { need: need.id };
-  const origin = [t('origin_counts', { cards: need.card_count, dots: need.dots })];
-  if (need.vote) origin.push(t('vote_dots', { n: need.vote.dots, theme: need.vote.theme }));
+  const origin = [`${tn('card_count', need.card_count)} · ${tn('dots_total', need.dots)}`];
+  if (need.vote) origin.push(tn('vote_dots', need.vote.dots, { theme: need.vote.theme }));
   if (need.themes.length) origin.push(t('origin_themes', { themes: need.themes.map((w) => w.title).join(', ') }));
   const groupText = Object.entries(need.groups || {})
     .map(([key, n]) => `${groups[key] || key} (${n})`).join(', ');
@@ -254,7 +269,7 @@ function needItem(need) {
       message ? h('p', { class: 'error', role: 'alert' }, message) : null,
       h('p', { class: 'need-origin' }, h('strong', {}, `${t('origin')}: `), origin.join(' · ')),
       h('h4', {}, t('need_cards')),
-      cardList(need, need.cards.filter((id) => !goals.has(id)), 'need_no_cards'),
+      cardList(need, need.cards.filter((id) => !goals.has(id)), 'need_no_problems'),
       h('h4', {}, t('goals')),
       cardList(need, need.cards.filter((id) => goals.has(id)), 'goals_none'),
       goalForm(need),
@@ -282,7 +297,9 @@ function needItem(need) {
 function cardList(need, ids, emptyKey) {
   const items = ids.map((id) => state.cardsById.get(id)).filter(Boolean);
   if (!items.length) return h('p', { class: 'empty' }, t(emptyKey));
-  return h('ul', { class: 'synth-need-cards' }, items.map((card) => h('li', {},
+  return h('ul', { class: 'synth-need-cards' }, items.map((card) => h('li', {
+    draggable: 'true', dataset: { needCard: card.id, fromNeed: need.id },
+  },
     h('span', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)),
     h('button', {
       class: 'button subtle', type: 'button',
@@ -402,7 +419,7 @@ function renderNeeds() {
     els.needList.replaceChildren(...items);
   });
   els.needsEmpty.hidden = needs.length > 0;
-  els.undo.disabled = !lastUndoable();
+  showUndo();
 }
 
 function renderMatrixNow() {
@@ -424,11 +441,23 @@ function renderSuggestions() {
       return h('li', { class: 'synth-suggestion', dataset: { suggestion: key } },
         h('section', { 'aria-labelledby': headingId },
           h('h3', { id: headingId }, t('suggestion', { n: group.cards.length, themes: group.workshops })),
-          h('ul', {}, group.cards.map((id) => state.cardsById.get(id)).filter(Boolean)
-            .map((card) => h('li', {}, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)))),
+          h('fieldset', { class: 'synth-suggested-cards' },
+            h('legend', {}, t('suggestion_keep')),
+            group.cards.map((id) => state.cardsById.get(id)).filter(Boolean).map((card) => {
+              const box = `suggestion-${index}-${card.id}`;
+              return h('div', { class: 'synth-select' },
+                h('input', {
+                  type: 'checkbox', id: box, checked: !(group.left && group.left.has(card.id)),
+                  dataset: { focus: box, suggestionCard: card.id, index },
+                }),
+                h('label', { for: box }, card.text, ' ', h('span', { class: 'small' }, `(${card.theme})`)));
+            })),
           h('div', { class: 'field' },
             h('label', { for: titleId }, t('need_title')),
-            h('input', { id: titleId, type: 'text', maxlength: 200, value: truncate(group.title, 200), dataset: { focus: titleId } })),
+            h('input', {
+              id: titleId, type: 'text', maxlength: 200, value: group.typed ?? truncate(group.title, 200),
+              dataset: { focus: titleId, suggestionTitle: index },
+            })),
           h('p', {},
             h('button', { class: 'button primary', type: 'button', dataset: { focus: `accept-${index}`, accept: index } }, t('accept')),
             ' ',
@@ -480,8 +509,10 @@ async function refreshCards() {
       const reply = await send('synth_cards', {});
       if (reply && reply.ok) {
         applyCards(reply.synthesis);
-        renderCards();
-        renderNeedsAndMatrix();
+        renderUnlessDragging(() => {
+          renderCards();
+          renderNeedsAndMatrix();
+        });
       }
     } while (cardsAgain);
   })();
@@ -725,6 +756,23 @@ els.suggest.addEventListener('click', async () => {
   }
 });
 
+// What is typed into a suggestion's title stays with it when another suggestion goes.
+els.suggestionList.addEventListener('input', (event) => {
+  const input = event.target.closest('input[data-suggestion-title]');
+  const group = input && state.suggestions[Number(input.dataset.suggestionTitle)];
+  if (group) group.typed = input.value;
+});
+
+els.suggestionList.addEventListener('change', (event) => {
+  const box = event.target.closest('input[data-suggestion-card]');
+  if (!box) return;
+  const group = state.suggestions[Number(box.dataset.index)];
+  if (!group) return;
+  group.left = group.left || new Set();
+  if (box.checked) group.left.delete(box.dataset.suggestionCard);
+  else group.left.add(box.dataset.suggestionCard);
+});
+
 els.suggestionList.addEventListener('click', async (event) => {
   const button = event.target.closest('button');
   if (!button) return;
@@ -734,7 +782,13 @@ els.suggestionList.addEventListener('click', async (event) => {
   const cards = group.cards.join(',');
   if (button.dataset.accept !== undefined) {
     const title = document.getElementById(`suggestion-title-${index}`).value.trim() || group.title;
-    const reply = await step('create_need', { title, cards }, { done: () => t('need_created', { title }) });
+    // Only the cards still ticked: a facilitator may drop some of the suggestion first.
+    const kept = group.cards.filter((id) => !(group.left && group.left.has(id)));
+    if (!kept.length) {
+      announce(t('suggestion_none_kept'));
+      return;
+    }
+    const reply = await step('create_need', { title, cards: kept.join(',') }, { done: () => t('need_created', { title }) });
     if (!reply || !reply.ok) return;
   } else {
     const reply = await send('dismiss_suggestion', { cards });
@@ -747,6 +801,101 @@ els.suggestionList.addEventListener('click', async (event) => {
   state.suggestions.splice(index, 1);
   renderSuggestions();
   els.suggest.focus();
+});
+
+// ---- dragging -----------------------------------------------------------------
+// A card dragged from the list onto a need joins it (with the other ticked cards, when it
+// is one of them); a card dragged out of a need onto the list leaves that need, onto
+// another need it joins that one too. The selects and buttons do the same without dragging.
+
+/** What is being dragged: {cards: [ids], from: the need it was dragged out of, or null}. */
+let dragging = null;
+/** Redraws that came in (from other screens) while a card was being dragged. */
+let deferred = [];
+
+/**
+ * Redraw now, or once the drag in progress ends: a card redrawn under the pointer
+ * would end the drag of the person holding it.
+ */
+function renderUnlessDragging(redraw) {
+  if (dragging) deferred.push(redraw);
+  else redraw();
+}
+
+function endDrag() {
+  dragging = null;
+  markDropTarget(null);
+  const redraws = new Set(deferred);
+  deferred = [];
+  for (const redraw of redraws) redraw();
+}
+
+function markDropTarget(target) {
+  for (const marked of document.querySelectorAll('.drop-target')) {
+    if (marked !== target) marked.classList.remove('drop-target');
+  }
+  if (target) target.classList.add('drop-target');
+}
+
+els.cardList.addEventListener('dragstart', (event) => {
+  const item = event.target.closest && event.target.closest('li[data-card]');
+  if (!item) return;
+  const id = item.dataset.card;
+  dragging = { cards: state.selected.has(id) ? [...state.selected] : [id], from: null };
+  event.dataTransfer.effectAllowed = 'copy';
+  event.dataTransfer.setData('text/plain', truncate(item.querySelector('.card-text').textContent, 200));
+});
+
+els.needList.addEventListener('dragstart', (event) => {
+  const item = event.target.closest && event.target.closest('li[data-need-card]');
+  if (!item) return;
+  dragging = { cards: [item.dataset.needCard], from: Number(item.dataset.fromNeed) };
+  event.dataTransfer.effectAllowed = 'copyMove';
+  event.dataTransfer.setData('text/plain', item.firstChild.textContent);
+});
+
+document.addEventListener('dragend', endDrag);
+
+els.needList.addEventListener('dragover', (event) => {
+  const item = event.target.closest('li.synth-need');
+  if (!dragging || !item || Number(item.dataset.need) === dragging.from) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  markDropTarget(item);
+});
+
+els.cardsPanel.addEventListener('dragover', (event) => {
+  if (!dragging || dragging.from === null) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+  markDropTarget(els.cardsPanel);
+});
+
+els.needList.addEventListener('drop', async (event) => {
+  const item = event.target.closest('li.synth-need');
+  if (!dragging || !item) return;
+  event.preventDefault();
+  const { cards, from } = dragging;
+  const needId = Number(item.dataset.need);
+  endDrag();
+  if (needId === from) return;
+  const reply = await step('add_cards', { need: needId, cards: cards.join(',') }, {
+    needId, done: () => t('added', { need: needTitle(needId) }),
+  });
+  if (reply && reply.ok && from === null && cards.length > 1) {
+    state.selected.clear();
+    renderCards();
+  }
+});
+
+els.cardsPanel.addEventListener('drop', async (event) => {
+  if (!dragging || dragging.from === null) return;
+  event.preventDefault();
+  const { cards, from } = dragging;
+  endDrag();
+  await step('remove_cards', { need: from, cards: cards.join(',') }, {
+    needId: from, done: () => t('removed', { need: needTitle(from) }),
+  });
 });
 
 // ---- facts ------------------------------------------------------------------
@@ -785,11 +934,11 @@ function showJob(job) {
 socket.on('job', showJob);
 socket.on('need_changed', ({ need }) => {
   applyNeed(need);
-  renderNeedsAndMatrix();
+  renderUnlessDragging(renderNeedsAndMatrix);
 });
 socket.on('need_deleted', ({ id }) => {
   removeNeed(id);
-  renderNeedsAndMatrix();
+  renderUnlessDragging(renderNeedsAndMatrix);
 });
 socket.on('synth_cards_changed', () => refreshCards());
 // Dots given anywhere (also on the needs put to the vote) change a workshop's overview:
@@ -804,7 +953,7 @@ socket.on('overview', () => {
 });
 socket.on('synthesis_entry', ({ entry }) => {
   applyEntry(entry);
-  els.undo.disabled = !lastUndoable();
+  showUndo();
 });
 
 function showStatus(online) {

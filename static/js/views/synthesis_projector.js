@@ -31,7 +31,7 @@ function take(board) {
 }
 
 function needItem(need) {
-  const counts = [t('origin_counts', { cards: need.card_count, dots: need.dots })];
+  const counts = [`${tn('card_count', need.card_count)} · ${tn('dots_total', need.dots)}`];
   if (need.goals && need.goals.length) counts.push(tn('goals', need.goals.length));
   const themes = need.themes.map((w) => w.title).join(', ');
   const groupText = Object.entries(need.groups || {})
