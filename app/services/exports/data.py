@@ -129,6 +129,13 @@ class EventData:
     group_labels: dict[str, str]
     #: Distinct participants of these workshops per group key.
     participants_by_group: Counter
+    #: How many workshops the event has, also when the export covers only one of them.
+    workshops_in_event: int = 0
+
+    @property
+    def one_of_several(self) -> bool:
+        """Whether this is one workshop out of a week of several (its title page says which)."""
+        return len(self.workshops) == 1 and self.workshops_in_event > 1
 
     @property
     def days(self) -> list[date]:
@@ -256,6 +263,9 @@ def read_event(event_id: int, *, workshop_id: int | None = None, locale: str = "
         workshops=workshops,
         group_labels={g.key: g.label(locale) for g in event.stakeholder_groups},
         participants_by_group=participants,
+        workshops_in_event=db.session.scalar(
+            select(func.count(Workshop.id)).where(Workshop.event_id == event_id)
+        ),
     )
 
 

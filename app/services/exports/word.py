@@ -57,13 +57,13 @@ def build_docx(
             needs = needs_of(event_id, data.group_label) if workshop_id is None else []
         document = _new_document(data, locale)
         _title_page(document, data, locale)
-        _contents(document, data, needs if workshop_id is None else None)
         for index, workshop in enumerate(data.workshops):
             progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
             _theme(document, data, workshop, locale)
         if workshop_id is None:
             _participation(document, data)
             write_needs(document, needs)
+        _contents(document)
         progress(0.95, _("Dokument wird gespeichert"))
         out = io.BytesIO()
         document.save(out)
@@ -158,7 +158,7 @@ def _title_page(document, data: EventData, locale: str) -> None:
     when = date_range(data.days, locale)
     if when:
         document.add_paragraph(when)
-    if len(data.workshops) == 1:
+    if data.one_of_several:
         document.add_paragraph(_("Workshop: %(title)s", title=plain(data.workshops[0].title)))
     if data.description:
         document.add_paragraph(plain(data.description))
@@ -171,35 +171,58 @@ def _title_page(document, data: EventData, locale: str) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _contents(document, data: EventData, needs: Sequence[NeedView] | None) -> None:
-    """A real Word table of contents; it lists the headings already and Word adds page numbers.
+def _contents(document) -> None:
+    """The contents, made from the document's headings: a line for each that links to it.
 
-    The field's shown text is the list of headings, so the contents read right
-    even where fields are not updated (a viewer, LibreOffice); ``updateFields``
-    asks Word to fill in the page numbers when the document is opened.
+    The lines are the shown text of a Word table of contents field, each an internal
+    hyperlink to a bookmark on its heading, as Word writes them itself. No ``updateFields``
+    in the settings: with it Word asks on opening whether to update the document's fields,
+    which an office finds alarming. LibreOffice shows the same lines. Page numbers are left
+    out rather than guessed; "Update field" in Word adds them.
     """
-    document.add_paragraph(_("Inhalt"), style="TOC Heading")
-    entries = []
-    for workshop in data.workshops:
-        entries.append((1, workshop.title))
-        entries += [(2, _("Probleme")), (2, _("Lösungen"))]
-        if workshop.ranked(CardKind.NEED):
-            entries.append((2, _("Abstimmung über die Bedarfe")))
-        entries.append((2, _("Beteiligung")))
-    if needs is not None:
-        entries += [(1, _("Beteiligung in der Woche")), (1, _("Übergreifende Bedarfe"))]
-        entries += [(2, need.title) for need in needs]
-    paragraph = document.add_paragraph(style=f"toc {entries[0][0]}")
-    _field_start(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
-    for index, (level, text) in enumerate(entries):
-        if index:
-            paragraph = document.add_paragraph(style=f"toc {level}")
-        paragraph.add_run(plain(text))
-    _field_char(paragraph, "end")
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
+    headings = [p for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    if not headings:
+        return
+    # The first chapter starts a new page: what goes before it stays on the contents page.
+    first = headings[0]
+    first.insert_paragraph_before(_("Inhalt"), style="TOC Heading")
+    for number, heading in enumerate(headings, start=1):
+        anchor = f"_Toc{number:08d}"
+        _bookmark(heading, number, anchor)
+        entry = first.insert_paragraph_before(style=f"toc {heading.style.name[-1]}")
+        if number == 1:
+            _field_start(entry, 'TOC \\o "1-2" \\h \\z \\u')
+        _internal_link(entry, anchor, heading.text)
+    _field_char(entry, "end")
+
+
+def _bookmark(paragraph, number: int, name: str) -> None:
+    """Mark the whole paragraph as the bookmark ``name`` (an internal link's target)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    properties = paragraph._p.pPr
+    if properties is None:
+        paragraph._p.insert(0, start)
+    else:
+        properties.addnext(start)
+    paragraph._p.append(end)
+
+
+def _internal_link(paragraph, anchor: str, text: str) -> None:
+    """Append ``text`` as a link to the bookmark ``anchor`` of this document."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    shown = OxmlElement("w:t")
+    shown.set(qn("xml:space"), "preserve")
+    shown.text = text
+    run.append(shown)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def _meta_line(workshop: WorkshopData, locale: str) -> str:
