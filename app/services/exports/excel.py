@@ -76,19 +76,54 @@ def build_xlsx(
 
 
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:
-    """Return a valid, unique (ignoring case, as Excel does) sheet name for each title."""
+    """Return a valid, unique (ignoring case, as Excel does) and readable sheet name per title.
+
+    A title longer than Excel's 31 characters is cut at a word with "…"; where two titles
+    would then read the same, the name keeps the end of the title too, where they differ
+    ("Rassismus gegen… in der Schule"), and only titles that stay alike get a number.
+    """
     taken = {name.casefold() for name in reserved} | {"history"}
+    bases = [
+        " ".join(_NOT_IN_SHEET_NAME.sub(" ", plain(title)).split()).strip("'").strip() or "Workshop"
+        for title in titles
+    ]
+    short = [_shorten(base, SHEET_NAME_MAX) for base in bases]
     names = []
-    for title in titles:
-        base = _NOT_IN_SHEET_NAME.sub(" ", plain(title)).strip().strip("'").strip() or "Workshop"
-        name, n = base[:SHEET_NAME_MAX], 1
-        while name.casefold() in taken:
+    for base, name in zip(bases, short, strict=True):
+        alike = {other for other, cut in zip(bases, short, strict=True) if cut == name}
+        if len(alike) > 1:
+            name = _head_and_tail(base)
+        unique, n = name, 1
+        while unique.casefold() in taken:
             n += 1
             suffix = f" ({n})"
-            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
-        taken.add(name.casefold())
-        names.append(name)
+            unique = _shorten(base, SHEET_NAME_MAX - len(suffix)) + suffix
+        taken.add(unique.casefold())
+        names.append(unique)
     return names
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The text, or as much of it as fits with "…", cut after a word where one ends late enough."""
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit)
+    cut = text[:space] if space > limit // 2 else text[: limit - 1]
+    return cut.rstrip(" -–,;.") + "…"
+
+
+def _head_and_tail(title: str) -> str:
+    """The title's beginning and its last words, which tell titles with one beginning apart."""
+    room = SHEET_NAME_MAX // 2
+    words = title.split(" ")
+    tail = words[-1][-room:]
+    for start in range(len(words) - 2, 0, -1):
+        longer = " ".join(words[start:])
+        if len(longer) > room:
+            break
+        tail = longer
+    head = _shorten(title[: len(title) - len(tail)].rstrip(), SHEET_NAME_MAX - len(tail) - 1)
+    return f"{head} {tail}"
 
 
 def text_cell(sheet, row: int, column: int, text: str):
@@ -166,6 +201,9 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
             if not pseudonymise:
                 text_cell(sheet, row, 9, card.author_name)
             row += 1
+    if row == 2:
+        # A bare header row reads like a failed export.
+        text_cell(sheet, row, 1, _("Auf dem Board dieses Workshops stehen keine Karten."))
     _finish(sheet, wrap_columns=(3, 6))
 
 
