@@ -4,9 +4,7 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -17,12 +15,11 @@ from app.services.exports.data import (
     EventData,
     Progress,
     WorkshopData,
-    consistent_read,
+    file_export,
     kind_label,
-    no_progress,
-    read_event,
+    venue_time,
 )
-from app.services.exports.needs import NeedView, needs_of
+from app.services.exports.needs import NeedView
 from app.services.exports.safe import looks_like_formula, plain
 
 #: Excel refuses these in sheet names, and names longer than 31 characters.
@@ -33,46 +30,32 @@ COLUMN_MAX = 60
 DATE_FORMATS = {"de": "DD.MM.YYYY HH:MM", "en": "YYYY-MM-DD HH:MM"}
 
 
-def local_zone():
-    """Times show as the venue's clock; Excel knows no time zones."""
-    try:
-        return ZoneInfo("Europe/Berlin")
-    except ZoneInfoNotFoundError:  # a system without a time zone database
-        return ZoneInfo("UTC")
-
-
+@file_export()
 def build_xlsx(
-    event_id: int,
+    data: EventData,
+    needs: list[NeedView] | None,
     *,
-    workshop_id: int | None = None,
-    locale: str = "de",
-    pseudonymise: bool = True,
-    progress: Progress | None = None,
+    locale: str,
+    pseudonymise: bool,
+    progress: Progress,
 ) -> bytes:
     """Return the event's (or one workshop's) cards on the board as an Excel workbook.
 
     :param pseudonymise: without names (the default); False adds a column with
         the names participants gave.
     """
-    progress = progress or no_progress
-    with force_locale(locale):
-        progress(0.0, _("Daten werden gelesen"))
-        with consistent_read():
-            data = read_event(event_id, workshop_id=workshop_id, locale=locale)
-            needs = needs_of(event_id, data.group_label) if workshop_id is None else []
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        names = sheet_names([w.title for w in data.workshops], reserved=[_("Bedarfe")])
-        for index, (workshop, name) in enumerate(zip(data.workshops, names, strict=True)):
-            progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
-            _workshop_sheet(workbook.create_sheet(name), data, workshop, locale, pseudonymise)
-        write_needs_sheet(workbook.create_sheet(_("Bedarfe")), needs)
-        workbook.properties.title = plain(data.title)
-        workbook.properties.creator = "Querschnitt"
-        out = io.BytesIO()
-        workbook.save(out)
-        progress(1.0, _("Fertig"))
-        return out.getvalue()
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    names = sheet_names([w.title for w in data.workshops], reserved=[_("Bedarfe")])
+    for index, (workshop, name) in enumerate(zip(data.workshops, names, strict=True)):
+        progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
+        _workshop_sheet(workbook.create_sheet(name), data, workshop, locale, pseudonymise)
+    write_needs_sheet(workbook.create_sheet(_("Bedarfe")), needs or [])
+    workbook.properties.title = plain(data.title)
+    workbook.properties.creator = "Querschnitt"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:
@@ -179,7 +162,6 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
     if not pseudonymise:
         headers.append(_("Name"))
     _header(sheet, headers)
-    zone = local_zone()
     yes, no = _("ja"), _("nein")
     row = 2
     for kind in (CardKind.PROBLEM, CardKind.SOLUTION, CardKind.NEED):
@@ -191,12 +173,8 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
             sheet.cell(row=row, column=4, value=int(card.dots))
             text_cell(sheet, row, 5, yes if card.paper else no)
             text_cell(sheet, row, 6, answered.text if answered else "")
-            text_cell(sheet, row, 7, data.group_label(card.group_key) if card.author_id else "")
-            created = sheet.cell(
-                row=row,
-                column=8,
-                value=card.created_at.astimezone(zone).replace(tzinfo=None),
-            )
+            text_cell(sheet, row, 7, data.author_group(card))
+            created = sheet.cell(row=row, column=8, value=venue_time(card.created_at))
             created.number_format = DATE_FORMATS.get(locale, DATE_FORMATS["en"])
             if not pseudonymise:
                 text_cell(sheet, row, 9, card.author_name)

@@ -11,7 +11,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.models import CardKind
@@ -21,12 +20,10 @@ from app.services.exports.data import (
     EventData,
     Progress,
     WorkshopData,
-    consistent_read,
+    file_export,
     kind_label,
-    no_progress,
-    read_event,
 )
-from app.services.exports.needs import NeedView, needs_of
+from app.services.exports.needs import NeedView
 from app.services.exports.safe import plain
 
 #: Language tags Word uses for spelling and hyphenation.
@@ -34,13 +31,14 @@ WORD_LANGUAGES = {"de": "de-DE", "en": "en-GB"}
 GREY = RGBColor(0x59, 0x59, 0x59)
 
 
+@file_export()
 def build_docx(
-    event_id: int,
+    data: EventData,
+    needs: list[NeedView] | None,
     *,
-    workshop_id: int | None = None,
-    locale: str = "de",
-    pseudonymise: bool = True,
-    progress: Progress | None = None,
+    locale: str,
+    pseudonymise: bool,
+    progress: Progress,
 ) -> bytes:
     """Return the documentation of the week (or of one workshop) as a Word document.
 
@@ -49,26 +47,19 @@ def build_docx(
     :param pseudonymise: accepted for symmetry; the document never names participants.
     :param progress: called with ``(fraction, message)`` as the document grows.
     """
-    progress = progress or no_progress
-    with force_locale(locale):
-        progress(0.0, _("Daten werden gelesen"))
-        with consistent_read():
-            data = read_event(event_id, workshop_id=workshop_id, locale=locale)
-            needs = needs_of(event_id, data.group_label) if workshop_id is None else []
-        document = _new_document(data, locale)
-        _title_page(document, data, locale)
-        for index, workshop in enumerate(data.workshops):
-            progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
-            _theme(document, data, workshop, locale)
-        if workshop_id is None:
-            _participation(document, data)
-            write_needs(document, needs)
-        _contents(document)
-        progress(0.95, _("Dokument wird gespeichert"))
-        out = io.BytesIO()
-        document.save(out)
-        progress(1.0, _("Fertig"))
-        return out.getvalue()
+    document = _new_document(data, locale)
+    _title_page(document, data, locale)
+    for index, workshop in enumerate(data.workshops):
+        progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
+        _theme(document, data, workshop, locale)
+    if needs is not None:
+        _participation(document, data)
+        write_needs(document, needs)
+    _contents(document)
+    progress(0.95, _("Dokument wird gespeichert"))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _new_document(data: EventData, locale: str):
