@@ -107,6 +107,9 @@ def test_the_title_page_names_the_workshop_only_when_it_is_one_of_several(app, w
     assert "Workshop: Rechte Strömungen" in one_of_two
     assert "Anderes Thema" in week_of_one
     assert "Workshop: Anderes Thema" not in week_of_one
+    # Its board has a problem and no solution: the lane says so rather than show an empty table.
+    assert "Fremde Karte" in week_of_one
+    assert "Auf dem Board stehen keine Lösungen." in week_of_one
 
 
 def test_problems_and_solutions_ranked_by_phone_and_paper_dots(document):

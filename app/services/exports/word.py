@@ -1,7 +1,7 @@
 """The Word document of the week: it reads like the documentation a coordination office hands on."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from babel.dates import format_date
 from docx import Document
@@ -244,50 +244,32 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
         ).font.color.rgb = GREY
     if workshop.description:
         document.add_paragraph(plain(workshop.description))
-    problems = workshop.ranked(CardKind.PROBLEM)
-    solutions = workshop.ranked(CardKind.SOLUTION)
-
-    document.add_heading(_("Probleme"), level=2)
-    if problems:
-        table = _table(document, [_("Platz"), _("Problem"), _("Punkte"), _("Lösungen dazu")])
-        for card in problems:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-            answers = workshop.answers_to(card)
-            for i, answer in enumerate(answers):
-                paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
-                _card_text(paragraph, answer, prefix="→ ", dots=True)
-        _widths(table, (1.7, 7.0, 2.0, 5.3))
-    else:
-        document.add_paragraph(_("Auf dem Board stehen keine Probleme."))
-
-    document.add_heading(_("Lösungen"), level=2)
-    if solutions:
-        table = _table(document, [_("Platz"), _("Lösung"), _("Punkte"), _("Antwortet auf")])
-        for card in solutions:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-            problem = workshop.answered(card)
-            if problem is not None:
-                _card_text(cells[3].paragraphs[0], problem, prefix="← ")
-        _widths(table, (1.7, 7.0, 2.0, 5.3))
-    else:
-        document.add_paragraph(_("Auf dem Board stehen keine Lösungen."))
-
-    voted = workshop.ranked(CardKind.NEED)
-    if voted:
-        document.add_heading(_("Abstimmung über die Bedarfe"), level=2)
-        table = _table(document, [_("Platz"), _("Bedarf"), _("Punkte")])
-        for card in voted:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-        _widths(table, (1.7, 12.3, 2.0))
+    _lane(
+        document,
+        _("Probleme"),
+        workshop.ranked(CardKind.PROBLEM),
+        [_("Platz"), _("Problem"), _("Punkte"), _("Lösungen dazu")],
+        empty=_("Auf dem Board stehen keine Probleme."),
+        related=workshop.answers_to,
+        arrow="→ ",
+        related_dots=True,
+    )
+    _lane(
+        document,
+        _("Lösungen"),
+        workshop.ranked(CardKind.SOLUTION),
+        [_("Platz"), _("Lösung"), _("Punkte"), _("Antwortet auf")],
+        empty=_("Auf dem Board stehen keine Lösungen."),
+        related=lambda card: [p for p in [workshop.answered(card)] if p is not None],
+        arrow="← ",
+    )
+    # Only a board that voted on needs has this lane.
+    _lane(
+        document,
+        _("Abstimmung über die Bedarfe"),
+        workshop.ranked(CardKind.NEED),
+        [_("Platz"), _("Bedarf"), _("Punkte")],
+    )
 
     document.add_heading(_("Beteiligung"), level=2)
     on_board = [card for card in workshop.cards if card.on_board]
@@ -303,6 +285,42 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
     # The sentence stays on the page of the table it introduces.
     summary.paragraph_format.keep_with_next = True
     _group_table(document, data, workshop.members_by_group)
+
+
+def _lane(
+    document,
+    heading: str,
+    cards: Sequence[CardData],
+    headers: Sequence[str],
+    *,
+    empty: str | None = None,
+    related: Callable[[CardData], Sequence[CardData]] | None = None,
+    arrow: str = "",
+    related_dots: bool = False,
+) -> None:
+    """A lane's heading and a table of its cards ranked by dots: place, card, dots.
+
+    :param empty: the sentence under the heading when the lane has no card; without it an
+        empty lane is left out, heading and all.
+    :param related: the cards each card answers or is answered by, for a fourth column,
+        each behind ``arrow`` and, with ``related_dots``, with its dots.
+    """
+    if not cards and empty is None:
+        return
+    document.add_heading(heading, level=2)
+    if not cards:
+        document.add_paragraph(empty)
+        return
+    table = _table(document, headers)
+    for card in cards:
+        cells = table.add_row().cells
+        _rank_cell(cells[0], card)
+        _card_text(cells[1].paragraphs[0], card)
+        _number_cell(cells[2], card.dots)
+        for i, other in enumerate(related(card) if related else ()):
+            paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
+            _card_text(paragraph, other, prefix=arrow, dots=related_dots)
+    _widths(table, (1.7, 7.0, 2.0, 5.3) if related else (1.7, 12.3, 2.0))
 
 
 #: The header row's shading (the blue of Word's default headings) and its text colour.
