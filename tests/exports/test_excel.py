@@ -89,7 +89,7 @@ def test_names_only_when_asked(app, week, xlsx):
 
 def test_sheet_names_are_valid_and_unique():
     names = sheet_names(
-        ["A/B: [Test]?", "Bedarfe", "x" * 40, "x" * 40, "'Zitat'", "HISTORY"],
+        ["A/B: [Test]?", "Bedarfe", "x" * 40, "x" * 40, "'Zitat'", "HISTORY", "Akteur*innen"],
         reserved=["Bedarfe"],
     )
     assert names == [
@@ -99,6 +99,8 @@ def test_sheet_names_are_valid_and_unique():
         "x" * 26 + "… (2)",
         "Zitat",
         "HISTORY (2)",
+        # The gender star as the gender gap, not a space that splits the word.
+        "Akteur_innen",
     ]
     assert all(len(name) <= 31 for name in names)
 

@@ -24,6 +24,9 @@ from app.services.exports.safe import looks_like_formula, plain
 
 #: Excel refuses these in sheet names, and names longer than 31 characters.
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+#: A gender star or colon inside a word ("Akteur*innen", "Sinti*zze") becomes the gender gap
+#: ("Akteur_innen"), which reads the same; a space there would split the word.
+_GENDER_MARK = re.compile(r"(?<=\w)[*:](?=\w)")
 SHEET_NAME_MAX = 31
 #: Widest column, in characters; longer text wraps.
 COLUMN_MAX = 60
@@ -66,10 +69,7 @@ def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str
     ("Rassismus gegen… in der Schule"), and only titles that stay alike get a number.
     """
     taken = {name.casefold() for name in reserved} | {"history"}
-    bases = [
-        " ".join(_NOT_IN_SHEET_NAME.sub(" ", plain(title)).split()).strip("'").strip() or "Workshop"
-        for title in titles
-    ]
+    bases = [_sheet_base(title) for title in titles]
     short = [_shorten(base, SHEET_NAME_MAX) for base in bases]
     names = []
     for base, name in zip(bases, short, strict=True):
@@ -84,6 +84,12 @@ def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str
         taken.add(unique.casefold())
         names.append(unique)
     return names
+
+
+def _sheet_base(title: str) -> str:
+    """The title with only the characters a sheet name may have, in single spaces."""
+    text = _NOT_IN_SHEET_NAME.sub(" ", _GENDER_MARK.sub("_", plain(title)))
+    return " ".join(text.split()).strip("'").strip() or "Workshop"
 
 
 def _shorten(text: str, limit: int) -> str:
