@@ -145,6 +145,8 @@ def test_a_workshop_without_cards_says_so_under_its_header(app, week):
     assert sheet["A1"].value == "Art" and sheet.freeze_panes == "A2"
     assert sheet["A2"].value == "Auf dem Board dieses Workshops stehen keine Karten."
     assert sheet.max_row == 2
+    # The sentence runs on over the empty cells; the "Art" column stays as narrow as its title.
+    assert sheet.column_dimensions["A"].width < 10 and not sheet["A2"].alignment.wrap_text
     # A workshop with cards has none of it.
     assert "keine Karten" not in _cells(book["Rechte Strömungen"])
 

@@ -134,9 +134,12 @@ def _header(sheet, headers: Sequence[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _finish(sheet, wrap_columns: Sequence[int] = ()) -> None:
-    """Filter on every column, and widths that fit the content (long text wraps)."""
-    sheet.auto_filter.ref = sheet.dimensions
+def _finish(sheet, wrap_columns: Sequence[int] = (), *, empty: str | None = None) -> None:
+    """Filter on every column, and widths that fit the content (long text wraps).
+
+    :param empty: a sentence for a sheet without rows under its header. It runs on over
+        the empty cells beside it rather than widening or wrapping in the first column.
+    """
     for column_cells in sheet.iter_cols():
         column = column_cells[0].column
         longest = 0
@@ -152,6 +155,9 @@ def _finish(sheet, wrap_columns: Sequence[int] = ()) -> None:
         if column in wrap_columns:
             for cell in column_cells[1:]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if empty is not None and sheet.max_row == 1:
+        text_cell(sheet, 2, 1, empty)
+    sheet.auto_filter.ref = sheet.dimensions
 
 
 def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseudonymise) -> None:
@@ -185,10 +191,10 @@ def _workshop_sheet(sheet, data: EventData, workshop: WorkshopData, locale, pseu
             if not pseudonymise:
                 text_cell(sheet, row, 9, card.author_name)
             row += 1
-    if row == 2:
-        # A bare header row reads like a failed export.
-        text_cell(sheet, row, 1, _("Auf dem Board dieses Workshops stehen keine Karten."))
-    _finish(sheet, wrap_columns=(3, 6))
+    # A bare header row would read like a failed export.
+    _finish(
+        sheet, wrap_columns=(3, 6), empty=_("Auf dem Board dieses Workshops stehen keine Karten.")
+    )
 
 
 def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
@@ -211,8 +217,6 @@ def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
             _("Karten"),
         ],
     )
-    if not needs:
-        text_cell(sheet, 2, 1, _("Es wurden noch keine übergreifenden Bedarfe erfasst."))
     for row, need in enumerate(needs, start=2):
         texts = {
             1: need.title,
@@ -244,4 +248,8 @@ def write_needs_sheet(sheet, needs: Sequence[NeedView]) -> None:
         }
         for column, value in numbers.items():
             sheet.cell(row=row, column=column, value=value)
-    _finish(sheet, wrap_columns=(1, 2, 3, 4, 7, 11, 12, 13))
+    _finish(
+        sheet,
+        wrap_columns=(1, 2, 3, 4, 7, 11, 12, 13),
+        empty=_("Es wurden noch keine übergreifenden Bedarfe erfasst."),
+    )
