@@ -482,14 +482,11 @@ def report(slug):
         workshop = _workshop(request.args["workshop"])
         if workshop.event_id != event.id:
             abort(400)
-    from app.services.exports.data import consistent_read, kind_label, read_event
-    from app.services.exports.needs import needs_of
+    from app.services.exports.data import kind_label, read_snapshot
     from app.services.exports.word import date_range
 
     locale = str(get_locale() or "de")
-    with consistent_read():
-        data = read_event(event.id, workshop_id=workshop and workshop.id, locale=locale)
-        needs = needs_of(event.id, data.group_label) if workshop is None else None
+    data, needs = read_snapshot(event.id, workshop_id=workshop and workshop.id, locale=locale)
     page = render_template(
         "organize/report.html",
         data=data,

@@ -7,9 +7,11 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from app.extensions import db
+from app.models import Event, Workshop
 from app.services.exports import build_xlsx
 from app.services.exports.excel import sheet_names
-from tests.exports.conftest import FORMULA, MARKUP, NAMES, UMLAUTS
+from tests.exports.conftest import FORMULA, MARKUP, NAMES, UMLAUTS, _workshop
 
 
 @pytest.fixture
@@ -20,7 +22,7 @@ def xlsx(app, week) -> bytes:
 
 def test_a_sheet_per_workshop_and_one_of_needs(xlsx):
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    assert book.sheetnames == ["Sexuelle und geschlechtliche Vi", "Rechte Strömungen", "Bedarfe"]
+    assert book.sheetnames == ["Sexuelle und geschlechtliche…", "Rechte Strömungen", "Bedarfe"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == sheet.dimensions
@@ -28,7 +30,7 @@ def test_a_sheet_per_workshop_and_one_of_needs(xlsx):
 
 
 def test_rows_ranked_with_dots_as_numbers_and_dates_as_dates(xlsx):
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Sexuelle und geschlechtliche Vi"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Sexuelle und geschlechtliche…"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
         "Art",
@@ -56,7 +58,7 @@ def test_rows_ranked_with_dots_as_numbers_and_dates_as_dates(xlsx):
 
 def test_formula_like_text_stays_a_string_cell(xlsx):
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    cell = book["Sexuelle und geschlechtliche Vi"]["C4"]
+    cell = book["Sexuelle und geschlechtliche…"]["C4"]
     assert cell.value == FORMULA and cell.data_type == "s"
     assert cell.quotePrefix
     assert book["Rechte Strömungen"]["C2"].value == "@SUM(A1)"
@@ -87,18 +89,66 @@ def test_names_only_when_asked(app, week, xlsx):
 
 def test_sheet_names_are_valid_and_unique():
     names = sheet_names(
-        ["A/B: [Test]?", "Bedarfe", "x" * 40, "x" * 40, "'Zitat'", "HISTORY"],
+        ["A/B: [Test]?", "Bedarfe", "x" * 40, "x" * 40, "'Zitat'", "HISTORY", "Akteur*innen"],
         reserved=["Bedarfe"],
     )
     assert names == [
-        "A B   Test",
+        "A B Test",
         "Bedarfe (2)",
-        "x" * 31,
-        "x" * 27 + " (2)",
+        "x" * 30 + "…",
+        "x" * 26 + "… (2)",
         "Zitat",
         "HISTORY (2)",
+        # The gender star as the gender gap, not a space that splits the word.
+        "Akteur_innen",
     ]
     assert all(len(name) <= 31 for name in names)
+
+
+FORBIDDEN = set("[]:*?/\\")
+
+
+def _cells(sheet) -> str:
+    return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def test_workshops_alike_in_their_first_31_characters_get_sheets_that_tell_them_apart(app, week):
+    titles = [
+        "Rassismus gegen Sinti*zze und Rom*nja: in der Schule",
+        "Rassismus gegen Sinti*zze und Rom*nja: in der Verwaltung [2]",
+    ]
+    assert titles[0][:31] == titles[1][:31]
+    with app.app_context():
+        for workshop_id, title in zip(week.workshops, titles, strict=True):
+            db.session.get(Workshop, workshop_id).title = title
+        db.session.commit()
+        book = openpyxl.load_workbook(io.BytesIO(build_xlsx(week.event_id)))
+    assert book.sheetnames == [
+        "Rassismus gegen… in der Schule",
+        "Rassismus gegen… Verwaltung 2",
+        "Bedarfe",
+    ]
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not FORBIDDEN & set(name)
+    # Each sheet holds its own workshop's cards.
+    assert UMLAUTS in _cells(book["Rassismus gegen… in der Schule"])
+    assert "@SUM(A1)" in _cells(book["Rassismus gegen… Verwaltung 2"])
+
+
+def test_a_workshop_without_cards_says_so_under_its_header(app, week):
+    with app.app_context():
+        event = db.session.get(Event, week.event_id)
+        db.session.add(_workshop(event, "abschluss", "Abschlusstreffen", 2))
+        db.session.commit()
+        book = openpyxl.load_workbook(io.BytesIO(build_xlsx(week.event_id)))
+    sheet = book["Abschlusstreffen"]
+    assert sheet["A1"].value == "Art" and sheet.freeze_panes == "A2"
+    assert sheet["A2"].value == "Auf dem Board dieses Workshops stehen keine Karten."
+    assert sheet.max_row == 2
+    # The sentence runs on over the empty cells; the "Art" column stays as narrow as its title.
+    assert sheet.column_dimensions["A"].width < 10 and not sheet["A2"].alignment.wrap_text
+    # A workshop with cards has none of it.
+    assert "keine Karten" not in _cells(book["Rechte Strömungen"])
 
 
 def test_the_needs_sheet_has_origin_counts_as_numbers_and_goals(app, need_week):

@@ -87,7 +87,8 @@ def test_one_workshops_report_in_english(app, week, office):
         f"/organisation/e/{week.slug}/bericht?workshop={code}", headers={"Accept-Language": "en"}
     )
     text = _text(response.get_data(as_text=True))
-    assert "Documentation of the workshop week" in text and "Rechte Strömungen" in text
+    assert "Documentation of the workshop week" in text
+    assert "Workshop: Rechte Strömungen" in text
     assert "Sexuelle und geschlechtliche Vielfalt" not in text and "Cross-cutting" not in text
 
 

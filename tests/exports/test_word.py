@@ -4,6 +4,7 @@ import io
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from app.services.exports import build_docx
@@ -58,9 +59,57 @@ def test_title_page_contents_and_a_heading_per_theme(document):
         "Übergreifende Bedarfe",
     ]
     assert _headings(document, 2) == ["Probleme", "Lösungen", "Beteiligung"] * 2
-    xml = document.element.xml
-    assert 'TOC \\o "1-2"' in xml
-    assert "updateFields" in document.settings.element.xml
+
+
+def _contents(document):
+    """The contents' lines as (level, text, the text of the heading their link leads to)."""
+    headings = {}
+    for paragraph in document.paragraphs:
+        for mark in paragraph._p.iter(qn("w:bookmarkStart")):
+            headings[mark.get(qn("w:name"))] = paragraph.text
+    lines = []
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("toc "):
+            links = list(paragraph._p.iter(qn("w:hyperlink")))
+            target = headings.get(links[0].get(qn("w:anchor"))) if links else None
+            lines.append((int(paragraph.style.name[-1]), paragraph.text, target))
+    return lines
+
+
+def test_contents_link_to_every_heading_and_word_asks_nothing_on_opening(document):
+    # updateFields made Word ask "update the fields?" whenever the document was opened.
+    assert "updateFields" not in document.settings.element.xml
+    themes = ["Sexuelle und geschlechtliche Vielfalt", "Rechte Strömungen"]
+    expected = []
+    for theme in themes:
+        expected += [(1, theme), (2, "Probleme"), (2, "Lösungen"), (2, "Beteiligung")]
+    expected += [(1, "Beteiligung in der Woche"), (1, "Übergreifende Bedarfe")]
+    assert _contents(document) == [(level, text, text) for level, text in expected]
+    # Word can still fill in page numbers: the lines are a table of contents field's text.
+    assert 'TOC \\o "1-2"' in document.element.xml
+
+
+def test_the_contents_list_the_needs(app, need_week):
+    with app.app_context():
+        document = _open(build_docx(need_week.event_id))
+    lines = _contents(document)
+    assert lines[-3:] == [
+        (1, "Übergreifende Bedarfe", "Übergreifende Bedarfe"),
+        (2, "Vernetzung der Akteur*innen", "Vernetzung der Akteur*innen"),
+        (2, "Noch leer", "Noch leer"),
+    ]
+
+
+def test_the_title_page_names_the_workshop_only_when_it_is_one_of_several(app, week):
+    with app.app_context():
+        one_of_two = _all_text(_open(build_docx(week.event_id, workshop_id=week.workshops[1])))
+        week_of_one = _all_text(_open(build_docx(week.other_event_id)))
+    assert "Workshop: Rechte Strömungen" in one_of_two
+    assert "Anderes Thema" in week_of_one
+    assert "Workshop: Anderes Thema" not in week_of_one
+    # Its board has a problem and no solution: the lane says so rather than show an empty table.
+    assert "Fremde Karte" in week_of_one
+    assert "Auf dem Board stehen keine Lösungen." in week_of_one
 
 
 def test_problems_and_solutions_ranked_by_phone_and_paper_dots(document):

@@ -446,3 +446,23 @@ def test_only_organizers_delete_or_move_a_workshop(app, actions):
         == 403
     )
     assert _order(app) == before
+
+
+def test_both_access_pages_name_a_missing_name_above_their_form(office, actions):
+    code = actions.workshop().short_code
+    for url in (f"/organisation/w/{code}/zugaenge", "/organisation/e/testwoche/zugaenge"):
+        response = office.post(url, data={"name": ""})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, url
+        assert "Bitte prüfe deine Eingaben:" in page
+        assert 'href="#name"' in page and 'aria-invalid="true"' in page
+        assert f'action="{url}"' in page
+
+
+def test_the_purge_page_says_a_wrong_short_name_deleted_nothing(office, actions):
+    page = office.post("/organisation/e/testwoche/loeschen", data={"slug": "falsch"})
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "Bitte prüfe deine Eingaben:" in text
+    assert "Zur Bestätigung tippe den Kurznamen: testwoche" in text
+    assert '<th scope="row">Workshops</th>' in text

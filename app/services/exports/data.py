@@ -1,20 +1,33 @@
 """One consistent read of an event for the exports: its workshops, cards, dots and participation."""
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Card, CardKind, CardStatus, Event, Membership, Participant, Vote, Workshop
 from app.services.errors import ServiceError
+from app.services.exports.needs import NeedView, needs_of
 
 #: ``progress(fraction, message)``, as a background job reports how far it got.
 Progress = Callable[[float, str], None]
+
+
+def venue_time(moment: datetime) -> datetime:
+    """The moment on the venue's clock, without a zone: spreadsheets know none."""
+    try:
+        zone = ZoneInfo("Europe/Berlin")
+    except ZoneInfoNotFoundError:  # a system without a time zone database
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def no_progress(fraction: float, message: str) -> None:
@@ -129,6 +142,13 @@ class EventData:
     group_labels: dict[str, str]
     #: Distinct participants of these workshops per group key.
     participants_by_group: Counter
+    #: How many workshops the event has, also when the export covers only one of them.
+    workshops_in_event: int = 0
+
+    @property
+    def one_of_several(self) -> bool:
+        """Whether this is one workshop out of a week of several (its title page says which)."""
+        return len(self.workshops) == 1 and self.workshops_in_event > 1
 
     @property
     def days(self) -> list[date]:
@@ -138,6 +158,10 @@ class EventData:
         if key is None:
             return _("ohne Angabe")
         return self.group_labels.get(key, key)
+
+    def author_group(self, card: CardData) -> str:
+        """The group of the card's author; "" for a card typed in from paper, which has none."""
+        return self.group_label(card.group_key) if card.author_id else ""
 
     def groups_in_order(self, counts: Counter) -> list[tuple[str, int]]:
         """The groups with a count, in the event's order; unknown keys and "none given" last."""
@@ -256,7 +280,64 @@ def read_event(event_id: int, *, workshop_id: int | None = None, locale: str = "
         workshops=workshops,
         group_labels={g.key: g.label(locale) for g in event.stakeholder_groups},
         participants_by_group=participants,
+        workshops_in_event=db.session.scalar(
+            select(func.count(Workshop.id)).where(Workshop.event_id == event_id)
+        ),
     )
+
+
+def read_snapshot(
+    event_id: int, *, workshop_id: int | None = None, locale: str = "de", with_needs: bool = True
+) -> tuple[EventData, list[NeedView] | None]:
+    """Read the event (or one workshop) and the event's cross-cutting needs in one snapshot.
+
+    :param with_needs: False reads no needs (None), for an export that shows none.
+    :return: the data and the needs; None for the needs of one workshop, which has none.
+    """
+    with consistent_read():
+        data = read_event(event_id, workshop_id=workshop_id, locale=locale)
+        needs = None
+        if with_needs and workshop_id is None:
+            needs = needs_of(event_id, data.group_label)
+    return data, needs
+
+
+def file_export(*, with_needs: bool = True):
+    """Make ``build(data, needs, *, locale, pseudonymise, progress) -> bytes`` a file export.
+
+    The export it makes is called as every ``build_…`` of :mod:`app.services.exports`:
+    ``(event_id, *, workshop_id=None, locale="de", pseudonymise=True, progress=None)``; it
+    reads one snapshot (:func:`read_snapshot`), builds in the export's language and reports
+    the start and the end to ``progress``.
+    """
+
+    def decorate(build: Callable[..., bytes]) -> Callable[..., bytes]:
+        def export(
+            event_id: int,
+            *,
+            workshop_id: int | None = None,
+            locale: str = "de",
+            pseudonymise: bool = True,
+            progress: Progress | None = None,
+        ) -> bytes:
+            progress = progress or no_progress
+            with force_locale(locale):
+                progress(0.0, _("Daten werden gelesen"))
+                data, needs = read_snapshot(
+                    event_id, workshop_id=workshop_id, locale=locale, with_needs=with_needs
+                )
+                content = build(
+                    data, needs, locale=locale, pseudonymise=pseudonymise, progress=progress
+                )
+                progress(1.0, _("Fertig"))
+                return content
+
+        functools.update_wrapper(export, build)
+        # help() and inspect show the export's own signature, not the inner build's.
+        del export.__wrapped__
+        return export
+
+    return decorate
 
 
 def kind_label(kind: str) -> str:

@@ -1,7 +1,7 @@
 """The Word document of the week: it reads like the documentation a coordination office hands on."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from babel.dates import format_date
 from docx import Document
@@ -11,7 +11,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.models import CardKind
@@ -21,12 +20,10 @@ from app.services.exports.data import (
     EventData,
     Progress,
     WorkshopData,
-    consistent_read,
+    file_export,
     kind_label,
-    no_progress,
-    read_event,
 )
-from app.services.exports.needs import NeedView, needs_of
+from app.services.exports.needs import NeedView
 from app.services.exports.safe import plain
 
 #: Language tags Word uses for spelling and hyphenation.
@@ -34,13 +31,14 @@ WORD_LANGUAGES = {"de": "de-DE", "en": "en-GB"}
 GREY = RGBColor(0x59, 0x59, 0x59)
 
 
+@file_export()
 def build_docx(
-    event_id: int,
+    data: EventData,
+    needs: list[NeedView] | None,
     *,
-    workshop_id: int | None = None,
-    locale: str = "de",
-    pseudonymise: bool = True,
-    progress: Progress | None = None,
+    locale: str,
+    pseudonymise: bool,
+    progress: Progress,
 ) -> bytes:
     """Return the documentation of the week (or of one workshop) as a Word document.
 
@@ -49,26 +47,19 @@ def build_docx(
     :param pseudonymise: accepted for symmetry; the document never names participants.
     :param progress: called with ``(fraction, message)`` as the document grows.
     """
-    progress = progress or no_progress
-    with force_locale(locale):
-        progress(0.0, _("Daten werden gelesen"))
-        with consistent_read():
-            data = read_event(event_id, workshop_id=workshop_id, locale=locale)
-            needs = needs_of(event_id, data.group_label) if workshop_id is None else []
-        document = _new_document(data, locale)
-        _title_page(document, data, locale)
-        _contents(document, data, needs if workshop_id is None else None)
-        for index, workshop in enumerate(data.workshops):
-            progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
-            _theme(document, data, workshop, locale)
-        if workshop_id is None:
-            _participation(document, data)
-            write_needs(document, needs)
-        progress(0.95, _("Dokument wird gespeichert"))
-        out = io.BytesIO()
-        document.save(out)
-        progress(1.0, _("Fertig"))
-        return out.getvalue()
+    document = _new_document(data, locale)
+    _title_page(document, data, locale)
+    for index, workshop in enumerate(data.workshops):
+        progress(0.1 + 0.8 * index / max(len(data.workshops), 1), workshop.title)
+        _theme(document, data, workshop, locale)
+    if needs is not None:
+        _participation(document, data)
+        write_needs(document, needs)
+    _contents(document)
+    progress(0.95, _("Dokument wird gespeichert"))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _new_document(data: EventData, locale: str):
@@ -158,7 +149,7 @@ def _title_page(document, data: EventData, locale: str) -> None:
     when = date_range(data.days, locale)
     if when:
         document.add_paragraph(when)
-    if len(data.workshops) == 1:
+    if data.one_of_several:
         document.add_paragraph(_("Workshop: %(title)s", title=plain(data.workshops[0].title)))
     if data.description:
         document.add_paragraph(plain(data.description))
@@ -171,35 +162,58 @@ def _title_page(document, data: EventData, locale: str) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _contents(document, data: EventData, needs: Sequence[NeedView] | None) -> None:
-    """A real Word table of contents; it lists the headings already and Word adds page numbers.
+def _contents(document) -> None:
+    """The contents, made from the document's headings: a line for each that links to it.
 
-    The field's shown text is the list of headings, so the contents read right
-    even where fields are not updated (a viewer, LibreOffice); ``updateFields``
-    asks Word to fill in the page numbers when the document is opened.
+    The lines are the shown text of a Word table of contents field, each an internal
+    hyperlink to a bookmark on its heading, as Word writes them itself. No ``updateFields``
+    in the settings: with it Word asks on opening whether to update the document's fields,
+    which an office finds alarming. LibreOffice shows the same lines. Page numbers are left
+    out rather than guessed; "Update field" in Word adds them.
     """
-    document.add_paragraph(_("Inhalt"), style="TOC Heading")
-    entries = []
-    for workshop in data.workshops:
-        entries.append((1, workshop.title))
-        entries += [(2, _("Probleme")), (2, _("Lösungen"))]
-        if workshop.ranked(CardKind.NEED):
-            entries.append((2, _("Abstimmung über die Bedarfe")))
-        entries.append((2, _("Beteiligung")))
-    if needs is not None:
-        entries += [(1, _("Beteiligung in der Woche")), (1, _("Übergreifende Bedarfe"))]
-        entries += [(2, need.title) for need in needs]
-    paragraph = document.add_paragraph(style=f"toc {entries[0][0]}")
-    _field_start(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
-    for index, (level, text) in enumerate(entries):
-        if index:
-            paragraph = document.add_paragraph(style=f"toc {level}")
-        paragraph.add_run(plain(text))
-    _field_char(paragraph, "end")
-    settings = document.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
+    headings = [p for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    if not headings:
+        return
+    # The first chapter starts a new page: what goes before it stays on the contents page.
+    first = headings[0]
+    first.insert_paragraph_before(_("Inhalt"), style="TOC Heading")
+    for number, heading in enumerate(headings, start=1):
+        anchor = f"_Toc{number:08d}"
+        _bookmark(heading, number, anchor)
+        entry = first.insert_paragraph_before(style=f"toc {heading.style.name[-1]}")
+        if number == 1:
+            _field_start(entry, 'TOC \\o "1-2" \\h \\z \\u')
+        _internal_link(entry, anchor, heading.text)
+    _field_char(entry, "end")
+
+
+def _bookmark(paragraph, number: int, name: str) -> None:
+    """Mark the whole paragraph as the bookmark ``name`` (an internal link's target)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    properties = paragraph._p.pPr
+    if properties is None:
+        paragraph._p.insert(0, start)
+    else:
+        properties.addnext(start)
+    paragraph._p.append(end)
+
+
+def _internal_link(paragraph, anchor: str, text: str) -> None:
+    """Append ``text`` as a link to the bookmark ``anchor`` of this document."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    shown = OxmlElement("w:t")
+    shown.set(qn("xml:space"), "preserve")
+    shown.text = text
+    run.append(shown)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def _meta_line(workshop: WorkshopData, locale: str) -> str:
@@ -230,50 +244,32 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
         ).font.color.rgb = GREY
     if workshop.description:
         document.add_paragraph(plain(workshop.description))
-    problems = workshop.ranked(CardKind.PROBLEM)
-    solutions = workshop.ranked(CardKind.SOLUTION)
-
-    document.add_heading(_("Probleme"), level=2)
-    if problems:
-        table = _table(document, [_("Platz"), _("Problem"), _("Punkte"), _("Lösungen dazu")])
-        for card in problems:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-            answers = workshop.answers_to(card)
-            for i, answer in enumerate(answers):
-                paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
-                _card_text(paragraph, answer, prefix="→ ", dots=True)
-        _widths(table, (1.7, 7.0, 2.0, 5.3))
-    else:
-        document.add_paragraph(_("Auf dem Board stehen keine Probleme."))
-
-    document.add_heading(_("Lösungen"), level=2)
-    if solutions:
-        table = _table(document, [_("Platz"), _("Lösung"), _("Punkte"), _("Antwortet auf")])
-        for card in solutions:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-            problem = workshop.answered(card)
-            if problem is not None:
-                _card_text(cells[3].paragraphs[0], problem, prefix="← ")
-        _widths(table, (1.7, 7.0, 2.0, 5.3))
-    else:
-        document.add_paragraph(_("Auf dem Board stehen keine Lösungen."))
-
-    voted = workshop.ranked(CardKind.NEED)
-    if voted:
-        document.add_heading(_("Abstimmung über die Bedarfe"), level=2)
-        table = _table(document, [_("Platz"), _("Bedarf"), _("Punkte")])
-        for card in voted:
-            cells = table.add_row().cells
-            _rank_cell(cells[0], card)
-            _card_text(cells[1].paragraphs[0], card)
-            _number_cell(cells[2], card.dots)
-        _widths(table, (1.7, 12.3, 2.0))
+    _lane(
+        document,
+        _("Probleme"),
+        workshop.ranked(CardKind.PROBLEM),
+        [_("Platz"), _("Problem"), _("Punkte"), _("Lösungen dazu")],
+        empty=_("Auf dem Board stehen keine Probleme."),
+        related=workshop.answers_to,
+        arrow="→ ",
+        related_dots=True,
+    )
+    _lane(
+        document,
+        _("Lösungen"),
+        workshop.ranked(CardKind.SOLUTION),
+        [_("Platz"), _("Lösung"), _("Punkte"), _("Antwortet auf")],
+        empty=_("Auf dem Board stehen keine Lösungen."),
+        related=lambda card: [p for p in [workshop.answered(card)] if p is not None],
+        arrow="← ",
+    )
+    # Only a board that voted on needs has this lane.
+    _lane(
+        document,
+        _("Abstimmung über die Bedarfe"),
+        workshop.ranked(CardKind.NEED),
+        [_("Platz"), _("Bedarf"), _("Punkte")],
+    )
 
     document.add_heading(_("Beteiligung"), level=2)
     on_board = [card for card in workshop.cards if card.on_board]
@@ -289,6 +285,42 @@ def _theme(document, data: EventData, workshop: WorkshopData, locale: str) -> No
     # The sentence stays on the page of the table it introduces.
     summary.paragraph_format.keep_with_next = True
     _group_table(document, data, workshop.members_by_group)
+
+
+def _lane(
+    document,
+    heading: str,
+    cards: Sequence[CardData],
+    headers: Sequence[str],
+    *,
+    empty: str | None = None,
+    related: Callable[[CardData], Sequence[CardData]] | None = None,
+    arrow: str = "",
+    related_dots: bool = False,
+) -> None:
+    """A lane's heading and a table of its cards ranked by dots: place, card, dots.
+
+    :param empty: the sentence under the heading when the lane has no card; without it an
+        empty lane is left out, heading and all.
+    :param related: the cards each card answers or is answered by, for a fourth column,
+        each behind ``arrow`` and, with ``related_dots``, with its dots.
+    """
+    if not cards and empty is None:
+        return
+    document.add_heading(heading, level=2)
+    if not cards:
+        document.add_paragraph(empty)
+        return
+    table = _table(document, headers)
+    for card in cards:
+        cells = table.add_row().cells
+        _rank_cell(cells[0], card)
+        _card_text(cells[1].paragraphs[0], card)
+        _number_cell(cells[2], card.dots)
+        for i, other in enumerate(related(card) if related else ()):
+            paragraph = cells[3].paragraphs[0] if i == 0 else cells[3].add_paragraph()
+            _card_text(paragraph, other, prefix=arrow, dots=related_dots)
+    _widths(table, (1.7, 7.0, 2.0, 5.3) if related else (1.7, 12.3, 2.0))
 
 
 #: The header row's shading (the blue of Word's default headings) and its text colour.
