@@ -63,13 +63,18 @@ def join(
     :param display_name: optional; empty stays anonymous.
     """
     group_key = _check_group(workshop, group_key)
-    if participant is None or participant.event_id != workshop.event_id:
+    new = participant is None or participant.event_id != workshop.event_id
+    if new:
         participant = Participant(event_id=workshop.event_id)
         db.session.add(participant)
     participant.display_name = display_name.strip()
     participant.group_key = group_key
     db.session.flush()
-    _ensure_membership(workshop, participant)
+    if new:
+        # Nobody else can know a participant made just now: no membership to look for or race.
+        db.session.add(Membership(participant_id=participant.id, workshop_id=workshop.id))
+    else:
+        _ensure_membership(workshop, participant)
     db.session.commit()
     return participant
 
