@@ -105,18 +105,29 @@ def set_options(ctx: ConsoleContext, form) -> dict:
         blind_collect=bool(form.blind_collect.data),
         premoderation=bool(form.premoderation.data),
     )
-    reply = _workshop_step(ctx, realtime.workshop_changed)
-    if bool(ctx.workshop.blind) != was_blind:
+    announce_options(ctx.workshop, was_blind)
+    return _workshop_reply(ctx)
+
+
+def announce_options(workshop, was_blind: bool) -> None:
+    """Tell every screen a workshop's new options, from the console or the organizer's form.
+
+    :param was_blind: whether the room's cards were blind before the change.
+    """
+    realtime.workshop_changed(workshop)
+    entry = moderation.log_entries(workshop, limit=1)
+    if entry:
+        realtime.log_entry(workshop, entry[0])
+    if bool(workshop.blind) != was_blind:
         # What the room may read changed for every card at once: screens fetch the board.
-        phases_commit_reset(ctx)
-    return reply
+        _commit_reset(workshop)
 
 
-def phases_commit_reset(ctx: ConsoleContext) -> None:
+def _commit_reset(workshop) -> None:
     """Number and send the fact that every screen must fetch the board anew."""
-    next_seq(ctx.workshop)
+    next_seq(workshop)
     db.session.commit()
-    realtime.cards_reset(ctx.workshop)
+    realtime.cards_reset(workshop)
 
 
 @action()
@@ -124,7 +135,7 @@ def reveal_cards(ctx: ConsoleContext, form) -> dict:
     """End a blind collect: every phone sees every card."""
     phases.reveal_cards(ctx.workshop, ctx.actor)
     reply = _workshop_step(ctx, realtime.workshop_changed)
-    phases_commit_reset(ctx)
+    _commit_reset(ctx.workshop)
     return reply
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from app import coordination, realtime
 from app.extensions import db
+from app.facilitate.actions import announce_options
 from app.facilitate.forms import PHASE_LABELS
 from app.facilitate.routes import join_link, public_url
 from app.facilitate.sockets import close_console_sockets
@@ -51,9 +52,7 @@ from app.organize.forms import (
 from app.qr import qr_svg
 from app.services.access import issue_access, issue_event_accesses, revoke_access
 from app.services.errors import ServiceError
-from app.services.facts import next_seq
 from app.services.joining import workshop_by_code
-from app.services.moderation import log_entries
 from app.services.organizers import authenticate, change_password
 from app.services.overview import ACTIVE_PHASES, QUIET_AFTER, event_overview
 from app.services.retention import purge_event, purge_plan
@@ -653,13 +652,7 @@ def _workshop_page(event: Event, workshop: Workshop | None):
         else:
             if changed:
                 # A running workshop's screens learn the new options as from the console.
-                realtime.workshop_changed(workshop)
-                for entry in log_entries(workshop, limit=1):
-                    realtime.log_entry(workshop, entry)
-                if bool(workshop.blind) != was_blind:
-                    next_seq(workshop)
-                    db.session.commit()
-                    realtime.cards_reset(workshop)
+                announce_options(workshop, was_blind)
             flash(_("„%(title)s“ ist gespeichert.", title=workshop.title), "success")
             return redirect(url_for("organize.setup", slug=event.slug))
     elif form.is_submitted():

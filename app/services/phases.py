@@ -65,6 +65,28 @@ def reveal_cards(workshop: Workshop, actor: str) -> Workshop:
     return _commit(workshop)
 
 
+#: The options of a workshop that may change while it runs.
+OPTIONS = ("dot_budget", "max_dots_per_card", "blind_collect", "premoderation")
+
+
+def apply_options(workshop: Workshop, actor: str, **values) -> dict:
+    """Set the options among ``values`` that differ, logged as one step; nothing committed.
+
+    Dots already given stay where they are; a blind collect switched on or off starts
+    with its cards unrevealed. Shared by the console and the organizer's workshop form.
+
+    :return: the options that changed, with their new values.
+    """
+    changes = {key: value for key, value in values.items() if getattr(workshop, key) != value}
+    if changes:
+        log(workshop, actor, "set_options", **changes)
+        for key, value in changes.items():
+            setattr(workshop, key, value)
+        if "blind_collect" in changes:
+            workshop.cards_revealed = False
+    return changes
+
+
 def set_options(
     workshop: Workshop,
     actor: str,
@@ -79,23 +101,16 @@ def set_options(
         raise ServiceError(
             _l("Pro Karte können nicht mehr Punkte erlaubt sein als jede Person hat."), "invalid"
         )
-    changes = {
-        key: value
-        for key, value in {
-            "dot_budget": dot_budget,
-            "max_dots_per_card": max_dots_per_card,
-            "blind_collect": blind_collect,
-            "premoderation": premoderation,
-        }.items()
-        if getattr(workshop, key) != value
-    }
+    changes = apply_options(
+        workshop,
+        actor,
+        dot_budget=dot_budget,
+        max_dots_per_card=max_dots_per_card,
+        blind_collect=blind_collect,
+        premoderation=premoderation,
+    )
     if not changes:
         raise ServiceError(_l("Daran ändert sich nichts."), "unchanged")
-    log(workshop, actor, "set_options", **changes)
-    for key, value in changes.items():
-        setattr(workshop, key, value)
-    if "blind_collect" in changes:
-        workshop.cards_revealed = False
     return _commit(workshop)
 
 

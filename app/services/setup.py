@@ -26,7 +26,7 @@ from app.models import (
 from app.models.synthesis import CardVector, NeedCard
 from app.services.errors import ServiceError
 from app.services.facts import next_seq
-from app.services.moderation import log
+from app.services.phases import OPTIONS, apply_options
 from app.services.tokens import new_short_code, new_token
 
 #: Limits of the week file, shared by the forms.
@@ -39,8 +39,6 @@ DOTS_RANGE = (1, 50)
 #: Days an event's data may be kept after its last workshop day, and the default.
 RETENTION_RANGE = (1, 3650)
 RETENTION_DEFAULT = 365
-#: A workshop's options that a running workshop's screens are told about when they change.
-OPTIONS = ("dot_budget", "max_dots_per_card", "blind_collect", "premoderation")
 
 
 def slug_ok(value: str) -> bool:
@@ -174,17 +172,10 @@ def save_workshop(
         workshop.position = len(event.workshops)
         event.workshops.append(workshop)
     else:
-        changed = {
-            key: values[key]
-            for key in OPTIONS
-            if key in values and getattr(workshop, key) != values[key]
-        }
+        changed = apply_options(workshop, actor, **{k: values[k] for k in OPTIONS if k in values})
     for field, value in values.items():
         setattr(workshop, field, value)
     if changed:
-        log(workshop, actor, "set_options", **changed)
-        if "blind_collect" in changed:
-            workshop.cards_revealed = False
         db.session.flush()
         next_seq(workshop)
     db.session.commit()
