@@ -39,6 +39,7 @@ from app.services.setup import (
     GROUP_KEY_MAX,
     GROUP_LABEL_MAX,
     RETENTION_DEFAULT,
+    RETENTION_MESSAGE,
     RETENTION_RANGE,
     SLUG_MAX,
     TITLE_MAX,
@@ -341,9 +342,6 @@ class _GermanMessage:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(str(self.invalid_message)) from None
-
-
-RETENTION_MESSAGE = _l("Bitte gib eine ganze Zahl von 1 bis 3650 ein.")
 
 
 class DaysField(_GermanMessage, IntegerField):

@@ -39,6 +39,7 @@ DOTS_RANGE = (1, 50)
 #: Days an event's data may be kept after its last workshop day, and the default.
 RETENTION_RANGE = (1, 3650)
 RETENTION_DEFAULT = 365
+RETENTION_MESSAGE = _l("Bitte gib eine ganze Zahl von 1 bis 3650 ein.")
 
 
 def slug_ok(value: str) -> bool:
@@ -109,9 +110,7 @@ def save_event(
     """
     low, high = RETENTION_RANGE
     if not low <= retention_days <= high:
-        raise ServiceError(
-            _l("Bitte gib eine ganze Zahl von 1 bis 3650 ein."), field="retention_days"
-        )
+        raise ServiceError(RETENTION_MESSAGE, field="retention_days")
     if not slug_ok(slug) or len(slug) > SLUG_MAX:
         raise ServiceError(_l("Nur a-z, 0-9, - und _ sind erlaubt."), field="slug")
     other = db.session.scalar(select(Event).filter_by(slug=slug))
