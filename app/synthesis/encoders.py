@@ -49,6 +49,8 @@ class Encoder(ABC):
     name: str
     #: True when a text's vector does not depend on the other texts and can be stored.
     per_card: bool
+    #: ``(columns, weight)`` of parts that ``remove_theme`` cleans apart; None: one part.
+    blocks: list[tuple[int, float]] | None = None
 
     @property
     @abstractmethod

@@ -101,8 +101,7 @@ class Settings:
 def cleaned(week: LabelledWeek, encoder: Encoder):
     """Encode the week and remove the theme; returns (cards, titles)."""
     cards, titles = week.encode(encoder)
-    blocks = getattr(encoder, "blocks", None)
-    return remove_theme(cards, week.workshops, week.kinds, queries=titles, blocks=blocks)
+    return remove_theme(cards, week.workshops, week.kinds, queries=titles, blocks=encoder.blocks)
 
 
 def seeded_precision(

@@ -57,11 +57,6 @@ def _stored_part(encoder: Encoder) -> Encoder | None:
     return None
 
 
-def _blocks(encoder: Encoder) -> list[tuple[int, float]] | None:
-    """How ``remove_theme`` splits the encoder's columns: a blend is cleaned part by part."""
-    return encoder.blocks if isinstance(encoder, BlendEncoder) else None
-
-
 def _board_cards(event_id: int) -> list[tuple[str, int, str, str]]:
     """(id, workshop, kind, text) of every card on a board of the event, in a fixed order."""
     return [
@@ -180,7 +175,7 @@ def suggest(
     if need_id is not None:
         return _rank(enc, event_id, need_id, ids, workshops, kinds, texts, progress)
     vectors, _ = _vectors(enc, texts, ids, [])
-    clean = remove_theme(vectors, workshops, kinds, blocks=_blocks(enc))
+    clean = remove_theme(vectors, workshops, kinds, blocks=enc.blocks)
     progress(0.8, "")
     labels = cluster(clean, workshops)
     dismissed = set(
@@ -212,7 +207,7 @@ def _rank(enc, event_id, need_id, ids, workshops, kinds, texts, progress) -> dic
     index = {card_id: i for i, card_id in enumerate(ids)}
     seeds = [index[c] for c in need.card_ids if c in index]
     vectors, queries = _vectors(enc, texts, ids, [need.title])
-    clean, title = remove_theme(vectors, workshops, kinds, queries=queries, blocks=_blocks(enc))
+    clean, title = remove_theme(vectors, workshops, kinds, queries=queries, blocks=enc.blocks)
     progress(0.8, "")
     ranked = rank_for_need(clean, seeds, title_vector=title[0])
     return {"need": need_id, "cards": [ids[i] for i in ranked[:RANKED]]}
