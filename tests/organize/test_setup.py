@@ -466,3 +466,29 @@ def test_the_purge_page_says_a_wrong_short_name_deleted_nothing(office, actions)
     assert "Bitte prüfe deine Eingaben:" in text
     assert "Zur Bestätigung tippe den Kurznamen: testwoche" in text
     assert '<th scope="row">Workshops</th>' in text
+
+
+def test_a_running_workshops_screens_learn_options_changed_on_the_set_up_page(office, actions):
+    """Switching blind collect on from the organizer's form reaches the phones and consoles
+    at once, as from the console: the new options, the log line, and a fresh board."""
+    phone = actions.app.test_client()
+    actions.join(phone, "vielfalt")
+    board = actions.socket(phone, "vielfalt")
+    console = actions.socket(actions.facilitator("vielfalt"), "vielfalt", role="console")
+    board.get_received(), console.get_received()
+    code = actions.workshop("vielfalt").short_code
+    form = {
+        **WORKSHOP,
+        "title": "Vielfalt",
+        "slug": "vielfalt",
+        "day": "2021-10-04",
+        "max_dots_per_card": "3",
+    }
+    assert office.post(f"/organisation/w/{code}/bearbeiten", data=form).status_code == 302
+    on_phone = [e["name"] for e in board.get_received()]
+    assert on_phone.index("workshop_changed") < on_phone.index("cards_reset")
+    on_console = console.get_received()
+    (changed,) = [e["args"][0] for e in on_console if e["name"] == "workshop_changed"]
+    assert changed["workshop"]["blind_collect"] is True
+    (logged,) = [e["args"][0] for e in on_console if e["name"] == "log_entry"]
+    assert logged["entry"]["action"] == "set_options"
